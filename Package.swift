@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "govrules",
+    products: [
+        .executable(name: "govrules", targets: ["govrules"]),
+        .library(name: "GovRulesKit", targets: ["GovRulesKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The system Lua 5.4 (Debian: liblua5.4-dev), found through pkg-config.
+        .systemLibrary(
+            name: "CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // The parts of the sandbox that must be C: the allocator, the instruction hook and
+        // every call that can raise a Lua error (longjmp must never cross Swift frames).
+        .target(name: "CLuaSandbox", dependencies: ["CLua"]),
+        // Everything the tool does: ledger -> rules -> classification -> report.
+        .target(name: "GovRulesKit", dependencies: ["CLuaSandbox"]),
+        // The thin command: parses flags, calls GovRulesKit, maps errors to exit codes.
+        .executableTarget(
+            name: "govrules",
+            dependencies: [
+                "GovRulesKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit"]),
+    ],
+    swiftLanguageModes: [.v5]
+)
