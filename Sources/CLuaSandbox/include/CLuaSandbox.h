@@ -1,0 +1,102 @@
+#ifndef GOVRULES_CLUA_SANDBOX_H
+#define GOVRULES_CLUA_SANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lua.h>
+#include <lualib.h>
+#include <lauxlib.h>
+
+/* One sandboxed Lua state. Everything here that can raise a Lua error runs inside
+ * lua_pcall, so a longjmp never crosses a Swift frame. */
+typedef struct gr_sandbox gr_sandbox;
+
+/* Kinds of a marshalled ledger value. */
+enum {
+    GR_NIL = 0,
+    GR_BOOL = 1,      /* i: 0 or 1 */
+    GR_INT = 2,       /* i */
+    GR_BYTES = 3,     /* p, len: pushed as a Lua string */
+    GR_SYMBOL = 4,    /* i: index of an interned string (gr_intern) */
+    GR_SYMBOLSET = 5  /* i: bitmask; bit k -> interned string aux + k; pushed as an array */
+};
+
+typedef struct {
+    int32_t kind;
+    int32_t aux;
+    int64_t i;
+    const char *p;
+    size_t len;
+} gr_value;
+
+/* Result codes of the protected entry points. */
+enum {
+    GR_OK = 0,
+    GR_ERR_RUNTIME = 1,   /* a Lua error: message (with traceback) via gr_error */
+    GR_ERR_MEMORY = 2,    /* the memory cap was hit during the call */
+    GR_ERR_BUDGET = 3,    /* the instruction budget ran out */
+    GR_ERR_SYNTAX = 4     /* a chunk failed to compile */
+};
+
+/* An absent integer result (nil in Lua). */
+#define GR_NONE INT64_MIN
+
+gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget);
+void gr_free(gr_sandbox *s);
+lua_State *gr_state(gr_sandbox *s);
+
+size_t gr_memory_used(const gr_sandbox *s);
+size_t gr_memory_peak(const gr_sandbox *s);
+
+/* The last error message (valid until the next call into the sandbox). */
+const char *gr_error(const gr_sandbox *s, size_t *len);
+
+/* Opens the allowed standard libraries (base, string, table, math, utf8) into the global
+ * table. The host prelude then builds per-file environments from them. */
+int gr_open_libs(gr_sandbox *s);
+
+/* Compiles text (never bytecode) and runs it with `nargs` string arguments, leaving
+ * `nresults` results stored as registry references in refs_out (LUA_NOREF for nil). */
+int gr_run_chunk(gr_sandbox *s, const char *code, size_t len, const char *chunkname,
+                 const char *const *args, const size_t *arglens, int nargs,
+                 int *refs_out, int nresults);
+
+/* Interns a string in the symbol table and returns its index (1-based). */
+int gr_intern(gr_sandbox *s, const char *str, size_t len, int *index_out);
+
+/* Calls the function held in registry ref `fn` with a table built from keys/values (keys are
+ * symbol indexes), plus `extra` integer arguments; stores up to `nout` integer results
+ * (GR_NONE for nil, error if a result is neither nil nor an integer). */
+int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
+                const int64_t *extra, int nextra, int64_t *out, int nout);
+
+/* Calls the function in registry ref `fn` with string arguments (NULL = nil) and stores its
+ * results as registry references. */
+int gr_call_strings(gr_sandbox *s, int fn, const char *const *args, const size_t *arglens, int nargs,
+                    int *refs_out, int nresults);
+
+/* Calls the function in registry ref `fn` with no arguments and stores its first result as a
+ * new registry reference (LUA_NOREF for nil). */
+int gr_call_ref(gr_sandbox *s, int fn, int *ref_out);
+
+/* Non-raising readers of a value held in the registry, for turning result tables into Swift
+ * values. They push nothing permanently. */
+int gr_ref_type(gr_sandbox *s, int ref);
+void gr_unref(gr_sandbox *s, int ref);
+
+/* Sets the per-call instruction budget (in VM instructions, rounded to the hook granularity). */
+void gr_set_budget(gr_sandbox *s, int64_t budget);
+
+/* Small helpers for Swift, which cannot call Lua's function-like macros. None of them raises. */
+static inline int gr_registry_index(void) { return LUA_REGISTRYINDEX; }
+static inline void gr_pop(lua_State *L, int n) { lua_settop(L, -(n) - 1); }
+static inline int gr_push_ref(lua_State *L, int ref) { return lua_rawgeti(L, LUA_REGISTRYINDEX, ref); }
+/* Where a function was defined: its chunk name ("@rules/steps.lua") and first line. Pops it. */
+static inline const char *gr_function_source(lua_State *L, int *line) {
+    lua_Debug ar;
+    if (!lua_getinfo(L, ">S", &ar)) { *line = 0; return ""; }
+    *line = ar.linedefined;
+    return ar.source;
+}
+
+#endif

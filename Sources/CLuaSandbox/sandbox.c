@@ -1,0 +1,440 @@
+/*
+ * The C half of the Lua sandbox.
+ *
+ * Why C: lua_error is a longjmp. Every Lua API call that may raise (allocation, metamethods,
+ * the instruction hook) happens either here inside lua_pcall, or not at all, so no longjmp ever
+ * unwinds through Swift frames.
+ */
+#include "CLuaSandbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+
+/* How many VM instructions run between two checks of the budget. */
+#define GR_HOOK_GRANULARITY 1000
+/* Extra memory granted while an error message and traceback are being built after the cap
+ * was hit, so that the report of an out-of-memory error does not itself run out of memory. */
+#define GR_ERROR_SLACK (256 * 1024)
+
+#define GR_BUDGET_MARK "\x01govrules:budget"
+
+struct gr_sandbox {
+    lua_State *L;
+    size_t used, peak, limit, slack;
+    int oom;
+    int killed;
+    int64_t budget, remaining;
+    int symbols_ref;          /* registry ref of the interned-symbol array */
+    int nsymbols;
+    char *error;              /* last error message (malloc'd, outside the Lua heap) */
+    size_t error_len;
+};
+
+static gr_sandbox *sandbox_of(lua_State *L) {
+    return *(gr_sandbox **)lua_getextraspace(L);
+}
+
+static void *gr_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    gr_sandbox *s = (gr_sandbox *)ud;
+    if (ptr == NULL) osize = 0;
+    if (nsize == 0) {
+        free(ptr);
+        s->used -= osize;
+        return NULL;
+    }
+    if (nsize > osize && s->used + (nsize - osize) > s->limit + s->slack) {
+        s->oom = 1;
+        return NULL;
+    }
+    void *p = realloc(ptr, nsize);
+    if (p == NULL) {
+        s->oom = 1;
+        return NULL;
+    }
+    s->used = s->used - osize + nsize;
+    if (s->used > s->peak) s->peak = s->used;
+    return p;
+}
+
+/* The kill hook. Once the budget is spent it re-arms itself to fire on every instruction, so a
+ * rule's own pcall may catch the error but can never run another instruction without raising
+ * it again: the error always reaches the host. */
+static void gr_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    gr_sandbox *s = sandbox_of(L);
+    if (!s->killed) {
+        s->remaining -= GR_HOOK_GRANULARITY;
+        if (s->remaining > 0) return;
+        s->killed = 1;
+        lua_sethook(L, gr_hook, LUA_MASKCOUNT, 1);
+    }
+    lua_pushstring(L, GR_BUDGET_MARK);
+    lua_error(L);
+}
+
+static void gr_arm(gr_sandbox *s) {
+    s->oom = 0;
+    s->killed = 0;
+    s->slack = 0;
+    s->remaining = s->budget;
+    lua_sethook(s->L, gr_hook, LUA_MASKCOUNT, GR_HOOK_GRANULARITY);
+}
+
+static void gr_set_error(gr_sandbox *s, const char *msg, size_t len) {
+    free(s->error);
+    s->error = (char *)malloc(len + 1);
+    if (s->error == NULL) { s->error_len = 0; return; }
+    memcpy(s->error, msg, len);
+    s->error[len] = 0;
+    s->error_len = len;
+}
+
+/* Message handler: adds a traceback. Runs after the cap may have been hit, so it gets slack. */
+static int gr_traceback(lua_State *L) {
+    gr_sandbox *s = sandbox_of(L);
+    s->slack = GR_ERROR_SLACK;
+    const char *msg = lua_tostring(L, 1);
+    if (msg == NULL) {
+        if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+            msg = lua_tostring(L, -1);
+        } else {
+            msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+        }
+    }
+    luaL_traceback(L, L, msg, 1);
+    return 1;
+}
+
+/* Turns the outcome of a protected call into a result code and records the message. */
+static int gr_finish(gr_sandbox *s, int status, int base) {
+    lua_State *L = s->L;
+    int code = GR_OK;
+    if (status != LUA_OK) {
+        size_t len = 0;
+        const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+        if (s->killed || (msg && strstr(msg, GR_BUDGET_MARK))) {
+            code = GR_ERR_BUDGET;
+        } else if (s->oom || status == LUA_ERRMEM) {
+            code = GR_ERR_MEMORY;
+        } else {
+            code = GR_ERR_RUNTIME;
+        }
+        if (msg) gr_set_error(s, msg, len);
+        else gr_set_error(s, "(no message)", 12);
+    } else if (s->oom) {
+        /* The rule caught an out-of-memory error with pcall and carried on: the row still fails,
+         * because its result may depend on where the allocation failed. */
+        code = GR_ERR_MEMORY;
+        gr_set_error(s, "not enough memory", 17);
+    } else if (s->killed) {
+        code = GR_ERR_BUDGET;
+        gr_set_error(s, GR_BUDGET_MARK, strlen(GR_BUDGET_MARK));
+    }
+    lua_settop(L, base);
+    s->slack = 0;
+    lua_sethook(L, gr_hook, LUA_MASKCOUNT, GR_HOOK_GRANULARITY);
+    return code;
+}
+
+static void gr_panic_message(lua_State *L) {
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "govrules: internal error: unprotected Lua error: %s\n", msg ? msg : "?");
+}
+
+static int gr_panic(lua_State *L) {
+    gr_panic_message(L);
+    return 0; /* Lua aborts after this */
+}
+
+gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
+    gr_sandbox *s = (gr_sandbox *)calloc(1, sizeof(gr_sandbox));
+    if (s == NULL) return NULL;
+    s->limit = memory_limit;
+    s->budget = instruction_budget;
+    s->symbols_ref = LUA_NOREF;
+    s->L = lua_newstate(gr_alloc, s);
+    if (s->L == NULL) { free(s); return NULL; }
+    *(gr_sandbox **)lua_getextraspace(s->L) = s;
+    lua_atpanic(s->L, gr_panic);
+    /* Generational GC suits the workload: many short-lived row tables, few long-lived ones. */
+    lua_gc(s->L, LUA_GCGEN, 0, 0);
+    return s;
+}
+
+void gr_free(gr_sandbox *s) {
+    if (s == NULL) return;
+    if (s->L) lua_close(s->L);
+    free(s->error);
+    free(s);
+}
+
+lua_State *gr_state(gr_sandbox *s) { return s->L; }
+size_t gr_memory_used(const gr_sandbox *s) { return s->used; }
+size_t gr_memory_peak(const gr_sandbox *s) { return s->peak; }
+void gr_set_budget(gr_sandbox *s, int64_t budget) { s->budget = budget; }
+
+const char *gr_error(const gr_sandbox *s, size_t *len) {
+    if (len) *len = s->error_len;
+    return s->error ? s->error : "";
+}
+
+static int gr_open_libs_p(lua_State *L) {
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    lua_settop(L, 0);
+    /* Symbol table for interned strings. */
+    lua_newtable(L);
+    int ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    gr_sandbox *s = sandbox_of(L);
+    s->symbols_ref = ref;
+    return 0;
+}
+
+int gr_open_libs(gr_sandbox *s) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    gr_arm(s);
+    lua_pushcfunction(L, gr_traceback);
+    lua_pushcfunction(L, gr_open_libs_p);
+    int status = lua_pcall(L, 0, 0, base + 1);
+    return gr_finish(s, status, base);
+}
+
+typedef struct {
+    const char *code;
+    size_t len;
+    const char *chunkname;
+    const char *const *args;
+    const size_t *arglens;
+    int nargs;
+    int *refs;
+    int nresults;
+} gr_chunk_job;
+
+static int gr_run_chunk_p(lua_State *L) {
+    gr_chunk_job *job = (gr_chunk_job *)lua_touserdata(L, 1);
+    /* mode "t": text only, bytecode is refused. */
+    int st = luaL_loadbufferx(L, job->code, job->len, job->chunkname, "t");
+    if (st != LUA_OK) {
+        lua_pushfstring(L, "\x02syntax:%s", lua_tostring(L, -1));
+        return lua_error(L);
+    }
+    for (int i = 0; i < job->nargs; i++) lua_pushlstring(L, job->args[i], job->arglens[i]);
+    lua_call(L, job->nargs, job->nresults);
+    for (int i = job->nresults - 1; i >= 0; i--) {
+        if (lua_isnil(L, -1)) { lua_pop(L, 1); job->refs[i] = LUA_NOREF; }
+        else job->refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    return 0;
+}
+
+int gr_run_chunk(gr_sandbox *s, const char *code, size_t len, const char *chunkname,
+                 const char *const *args, const size_t *arglens, int nargs,
+                 int *refs_out, int nresults) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    gr_chunk_job job = { code, len, chunkname, args, arglens, nargs, refs_out, nresults };
+    for (int i = 0; i < nresults; i++) refs_out[i] = LUA_NOREF;
+    gr_arm(s);
+    lua_pushcfunction(L, gr_traceback);
+    lua_pushcfunction(L, gr_run_chunk_p);
+    lua_pushlightuserdata(L, &job);
+    int status = lua_pcall(L, 1, 0, base + 1);
+    int code_out = gr_finish(s, status, base);
+    if (code_out == GR_ERR_RUNTIME && s->error && strncmp(s->error, "\x02syntax:", 8) == 0) {
+        /* Strip the marker and the traceback (a syntax error has no useful stack). */
+        char *msg = s->error + 8;
+        char *nl = strstr(msg, "\nstack traceback:");
+        size_t n = nl ? (size_t)(nl - msg) : strlen(msg);
+        char *copy = (char *)malloc(n + 1);
+        if (copy) {
+            memcpy(copy, msg, n);
+            copy[n] = 0;
+            free(s->error);
+            s->error = copy;
+            s->error_len = n;
+        }
+        code_out = GR_ERR_SYNTAX;
+    }
+    return code_out;
+}
+
+typedef struct { const char *str; size_t len; int index; } gr_intern_job;
+
+static int gr_intern_p(lua_State *L) {
+    gr_intern_job *job = (gr_intern_job *)lua_touserdata(L, 1);
+    gr_sandbox *s = sandbox_of(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->symbols_ref);
+    lua_pushlstring(L, job->str, job->len);
+    lua_rawseti(L, -2, s->nsymbols + 1);
+    s->nsymbols += 1;
+    job->index = s->nsymbols;
+    return 0;
+}
+
+int gr_intern(gr_sandbox *s, const char *str, size_t len, int *index_out) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    gr_intern_job job = { str, len, 0 };
+    gr_arm(s);
+    lua_pushcfunction(L, gr_traceback);
+    lua_pushcfunction(L, gr_intern_p);
+    lua_pushlightuserdata(L, &job);
+    int status = lua_pcall(L, 1, 0, base + 1);
+    int code = gr_finish(s, status, base);
+    *index_out = job.index;
+    return code;
+}
+
+typedef struct {
+    int fn;
+    const int32_t *keys;
+    const gr_value *values;
+    int n;
+    const int64_t *extra;
+    int nextra;
+    int64_t *out;
+    int nout;
+} gr_row_job;
+
+static void gr_push_value(lua_State *L, int symbols, const gr_value *v) {
+    switch (v->kind) {
+    case GR_BOOL: lua_pushboolean(L, v->i != 0); break;
+    case GR_INT: lua_pushinteger(L, (lua_Integer)v->i); break;
+    case GR_BYTES: lua_pushlstring(L, v->p, v->len); break;
+    case GR_SYMBOL: lua_rawgeti(L, symbols, (lua_Integer)v->i); break;
+    case GR_SYMBOLSET: {
+        uint64_t mask = (uint64_t)v->i;
+        int count = 0;
+        lua_createtable(L, 4, 0);
+        for (int k = 0; k < 64 && mask; k++, mask >>= 1) {
+            if (mask & 1u) {
+                lua_rawgeti(L, symbols, (lua_Integer)(v->aux + k));
+                lua_rawseti(L, -2, ++count);
+            }
+        }
+        break;
+    }
+    default: lua_pushnil(L); break;
+    }
+}
+
+static int gr_call_row_p(lua_State *L) {
+    gr_row_job *job = (gr_row_job *)lua_touserdata(L, 1);
+    gr_sandbox *s = sandbox_of(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->symbols_ref);
+    int symbols = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, job->fn);
+    lua_createtable(L, 0, job->n);
+    for (int i = 0; i < job->n; i++) {
+        const gr_value *v = &job->values[i];
+        if (v->kind == GR_NIL) continue;
+        lua_rawgeti(L, symbols, job->keys[i]);
+        gr_push_value(L, symbols, v);
+        lua_rawset(L, -3);
+    }
+    for (int i = 0; i < job->nextra; i++) lua_pushinteger(L, (lua_Integer)job->extra[i]);
+    lua_call(L, 1 + job->nextra, job->nout);
+    int first = lua_gettop(L) - job->nout + 1;
+    for (int i = 0; i < job->nout; i++) {
+        int idx = first + i;
+        if (lua_isnil(L, idx)) { job->out[i] = GR_NONE; continue; }
+        int isint = 0;
+        lua_Integer v = lua_tointegerx(L, idx, &isint);
+        if (!isint) return luaL_error(L, "host driver returned a non-integer result #%d", i + 1);
+        job->out[i] = (int64_t)v;
+    }
+    return 0;
+}
+
+int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
+                const int64_t *extra, int nextra, int64_t *out, int nout) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    gr_row_job job = { fn, keys, values, n, extra, nextra, out, nout };
+    gr_arm(s);
+    lua_pushcfunction(L, gr_traceback);
+    lua_pushcfunction(L, gr_call_row_p);
+    lua_pushlightuserdata(L, &job);
+    int status = lua_pcall(L, 1, 0, base + 1);
+    return gr_finish(s, status, base);
+}
+
+typedef struct {
+    int fn;
+    const char *const *args;
+    const size_t *arglens;
+    int nargs;
+    int *refs;
+    int nresults;
+} gr_strings_job;
+
+static int gr_call_strings_p(lua_State *L) {
+    gr_strings_job *job = (gr_strings_job *)lua_touserdata(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, job->fn);
+    for (int i = 0; i < job->nargs; i++) {
+        if (job->args[i] == NULL) lua_pushnil(L);
+        else lua_pushlstring(L, job->args[i], job->arglens[i]);
+    }
+    lua_call(L, job->nargs, job->nresults);
+    for (int i = job->nresults - 1; i >= 0; i--) {
+        if (lua_isnil(L, -1)) { lua_pop(L, 1); job->refs[i] = LUA_NOREF; }
+        else job->refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    return 0;
+}
+
+int gr_call_strings(gr_sandbox *s, int fn, const char *const *args, const size_t *arglens, int nargs,
+                    int *refs_out, int nresults) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    gr_strings_job job = { fn, args, arglens, nargs, refs_out, nresults };
+    for (int i = 0; i < nresults; i++) refs_out[i] = LUA_NOREF;
+    gr_arm(s);
+    lua_pushcfunction(L, gr_traceback);
+    lua_pushcfunction(L, gr_call_strings_p);
+    lua_pushlightuserdata(L, &job);
+    int status = lua_pcall(L, 1, 0, base + 1);
+    return gr_finish(s, status, base);
+}
+
+typedef struct { int fn; int ref; } gr_ref_job;
+
+static int gr_call_ref_p(lua_State *L) {
+    gr_ref_job *job = (gr_ref_job *)lua_touserdata(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, job->fn);
+    lua_call(L, 0, 1);
+    if (lua_isnil(L, -1)) { lua_pop(L, 1); job->ref = LUA_NOREF; }
+    else job->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+int gr_call_ref(gr_sandbox *s, int fn, int *ref_out) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    gr_ref_job job = { fn, LUA_NOREF };
+    gr_arm(s);
+    lua_pushcfunction(L, gr_traceback);
+    lua_pushcfunction(L, gr_call_ref_p);
+    lua_pushlightuserdata(L, &job);
+    int status = lua_pcall(L, 1, 0, base + 1);
+    int code = gr_finish(s, status, base);
+    *ref_out = job.ref;
+    return code;
+}
+
+int gr_ref_type(gr_sandbox *s, int ref) {
+    if (ref == LUA_NOREF || ref == LUA_REFNIL) return LUA_TNIL;
+    int t = lua_rawgeti(s->L, LUA_REGISTRYINDEX, ref);
+    lua_pop(s->L, 1);
+    return t;
+}
+
+void gr_unref(gr_sandbox *s, int ref) {
+    if (ref == LUA_NOREF || ref == LUA_REFNIL) return;
+    luaL_unref(s->L, LUA_REGISTRYINDEX, ref);
+}

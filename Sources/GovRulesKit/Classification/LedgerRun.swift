@@ -1,0 +1,158 @@
+import CLuaSandbox
+
+/// One classified application, as the rules decided it.
+public struct ClassifiedRow {
+    public let file: String
+    public let row: Int
+    public let id: String
+    public let result: RawResult
+    /// The rules' warnings, then the host's own (a recorded decision that differs, ...).
+    public let warnings: [String]
+    /// Index into `policy.outcomes` of the decision the ledger records, if any.
+    public let recorded: Int?
+    /// Index into the applicant_type values.
+    public let applicantType: Int
+    public let received: Day
+    public let replied: Day?
+
+    /// What the annual report counts: the recorded decision when there is one.
+    public var countedOutcome: Int { recorded ?? result.outcome }
+}
+
+/// The ledgers of one run, opened together so that their headers are known before any row is
+/// written (the output's columns are the union of the files' columns).
+public final class LedgerRun {
+    public let engine: RuleEngine
+    public let asOf: Day
+    let inputs: [(reader: CSVReader, map: HeaderMap)]
+    /// The output's input columns: each is a policy column (by key) or a passed-through header.
+    public let unionHeader: [String]
+    /// For each input, for each union column: the field index in that file, or nil.
+    let unionFields: [[Int?]]
+    public private(set) var warnings: [Diagnostic] = []
+    let decoder: RowDecoder
+    private var seenIds: [String: (String, Int)] = [:]
+
+    public init(engine: RuleEngine, ledgers: [String], asOf: Day) throws {
+        self.engine = engine
+        self.asOf = asOf
+        let policy = engine.policy
+        var inputs: [(CSVReader, HeaderMap)] = []
+        var problems: [Diagnostic] = []
+        var warnings: [Diagnostic] = []
+        for path in ledgers {
+            do {
+                let reader = try CSVReader(path: path)
+                guard let header = try reader.next() else {
+                    throw Diagnostic(code: "ledger-empty", file: path,
+                        "台账文件是空的：第一行应为表头（如 申请编号,收到日期,申请人类型,…）")
+                }
+                let map = try HeaderMap(header: header.strings, file: path, policy: policy)
+                warnings += map.warnings
+                inputs.append((reader, map))
+            } catch let d as Diagnostic {
+                problems.append(d)
+            } catch let l as DiagnosticList {
+                problems += l.diagnostics
+            }
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems + warnings) }
+        // Union of columns, in order of first appearance; policy columns match across files by key.
+        var header: [String] = []
+        var identity: [String: Int] = [:]
+        var perInput: [[(Int, Int)]] = []   // (union index, field index)
+        for (_, map) in inputs {
+            var pairs: [(Int, Int)] = []
+            for (f, h) in map.headers.enumerated() {
+                let id = map.columnOfField[f].map { "#" + policy.columns[$0].key } ?? HeaderText.normalize(h)
+                if id.isEmpty { continue }
+                let u: Int
+                if let existing = identity[id] { u = existing } else {
+                    u = header.count
+                    identity[id] = u
+                    header.append(h.trimmed)
+                }
+                pairs.append((u, f))
+            }
+            perInput.append(pairs)
+        }
+        unionFields = perInput.map { pairs in
+            var row = [Int?](repeating: nil, count: header.count)
+            for (u, f) in pairs { row[u] = f }
+            return row
+        }
+        self.unionHeader = header
+        self.inputs = inputs
+        self.warnings = warnings
+        self.decoder = RowDecoder(engine: engine)
+    }
+
+    /// Streams every row. `accept` gets each classified row with its record (valid only during
+    /// the call); `reject` gets each invalid row with everything wrong with it.
+    public func run(accept: (ClassifiedRow, CSVRecord, Int) throws -> Void,
+                    reject: ([Diagnostic], CSVRecord, Int) throws -> Void) throws {
+        let policy = engine.policy
+        for (inputIndex, input) in inputs.enumerated() {
+            let map = input.map
+            while let record = try input.reader.next() {
+                if record.isBlank { continue }
+                var problems = decoder.decode(record, map: map)
+                let idText = record.string(map.fieldOfColumn[decoder.idColumn] ?? 0).trimmed
+                if problems.isEmpty {
+                    if let (file, row) = seenIds[idText] {
+                        problems.append(Diagnostic(code: "id-duplicate", file: map.file, line: record.row,
+                            "申请编号“\(idText)”重复：\(file) 第\(row)行已使用；申请编号在所有台账中必须唯一"))
+                    } else {
+                        seenIds[idText] = (map.file, record.row)
+                    }
+                }
+                if !problems.isEmpty {
+                    try reject(problems, record, inputIndex)
+                    continue
+                }
+                let evaluated: Result<RawResult, LuaFailure> = decoder.values.withUnsafeBufferPointer { values in
+                    Result { () throws(LuaFailure) in try engine.evaluate(values, asOf: asOf) }
+                }
+                let raw: RawResult
+                switch evaluated {
+                case .success(let r): raw = r
+                case .failure(let error):
+                    try reject([RuleFailure.diagnostic(error, file: map.file, line: record.row,
+                        context: "处理申请编号“\(idText)”时，", memoryLimit: engine.limits.memoryBytes,
+                        budget: engine.limits.instructionsPerRow)], record, inputIndex)
+                    continue
+                }
+                if raw.invalidCount > 0 {
+                    let invalid = engine.lastInvalid().map { item -> Diagnostic in
+                        let c = policy.columns.firstIndex { $0.key == item.column }
+                        let header = c.map { map.writtenHeader(ofColumn: $0, policy: policy) } ?? item.column
+                        let value = c.flatMap { map.fieldOfColumn[$0] }.map { record.string($0).trimmed } ?? ""
+                        return Diagnostic(code: "rule-invalid", file: map.file, line: record.row,
+                                          "列“\(header)”的值“\(value)”：\(item.message)")
+                    }
+                    try reject(invalid, record, inputIndex)
+                    continue
+                }
+                var warnings = raw.warningCount > 0 ? engine.lastWarnings() : []
+                let recorded = decoder.recordedOutcome
+                if let recorded, recorded != raw.outcome {
+                    warnings.append("台账记录的办理结果“\(policy.outcomes[recorded].label)”与规则结论“\(policy.outcomes[raw.outcome].label)”不一致；年度报告按记录的办理结果统计")
+                }
+                let row = ClassifiedRow(file: map.file, row: record.row, id: idText, result: raw, warnings: warnings,
+                                        recorded: recorded, applicantType: decoder.choice(decoder.applicantTypeColumn) ?? 0,
+                                        received: decoder.day(decoder.receivedColumn)!,
+                                        replied: decoder.repliedColumn.flatMap { decoder.day($0) })
+                try accept(row, record, inputIndex)
+            }
+        }
+    }
+
+    /// Writes the record's cells in union-column order.
+    func writeInputFields(_ record: CSVRecord, input: Int, to w: CSVWriter) throws {
+        for f in unionFields[input] {
+            if let f { try record.withField(f) { try w.writeField(bytes: $0) } } else { try w.writeField("") }
+        }
+    }
+
+    public func fileName(input: Int) -> String { inputs[input].map.file }
+}

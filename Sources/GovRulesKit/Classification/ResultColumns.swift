@@ -1,0 +1,57 @@
+/// The result columns `classify` appends to each row (cli.md), with their Chinese headers.
+public enum ResultColumn: String, CaseIterable, Sendable {
+    case outcome, outcome_label, basis, recorded, regime, start, due, final_due, status, warnings, step
+
+    public var chinese: String {
+        switch self {
+        case .outcome: "结论"
+        case .outcome_label: "结论（报告行）"
+        case .basis: "依据"
+        case .recorded: "记录的办理结果"
+        case .regime: "适用条例"
+        case .start: "起算日"
+        case .due: "法定答复期限"
+        case .final_due: "最终答复期限"
+        case .status: "期限状态"
+        case .warnings: "提示"
+        case .step: "决定步骤"
+        }
+    }
+}
+
+/// Renders one classified row's result fields as text, for CSV and JSON alike.
+struct ResultFields {
+    let policy: Policy
+    /// basis joined per outcome, computed once.
+    let basisJoined: [String]
+
+    init(policy: Policy) {
+        self.policy = policy
+        basisJoined = policy.outcomes.map { $0.basis.joined(separator: "；") }
+    }
+
+    func stepID(_ r: RawResult) -> String { r.step >= 0 && r.step < policy.steps.count ? policy.steps[r.step].id : "" }
+}
+
+/// Minimal JSON writing (no Foundation round trip, stable key order).
+enum JSONText {
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        return out + "\""
+    }
+    static func quote(_ s: String?) -> String { s.map { quote($0) } ?? "null" }
+    static func array(_ items: [String]) -> String { "[" + items.map { quote($0) }.joined(separator: ", ") + "]" }
+}
+
+import Foundation

@@ -1,0 +1,183 @@
+/// `govrules classify`: every ledger row through the rules, the input columns followed by the
+/// result columns, as CSV or JSON lines.
+public struct ClassifyOptions: Sendable {
+    public enum Format: String, Sendable, CaseIterable { case csv, jsonl }
+    public var ledgers: [String]
+    public var rules: String?
+    public var asOf: Day
+    public var format: Format = .csv
+    public var output: String?
+    public var keepGoing = false
+    public var chineseHeaders = false
+    public var bom = false
+    public var summary = false
+    public var limits = SandboxLimits()
+
+    public init(ledgers: [String], asOf: Day) {
+        self.ledgers = ledgers
+        self.asOf = asOf
+    }
+}
+
+/// What a command tells the caller: the diagnostics to print and the exit status.
+public struct CommandOutcome: Sendable {
+    public var status: Int32
+    public var diagnostics: [Diagnostic]
+    /// Extra text for standard error (summaries).
+    public var report: String = ""
+
+    public static func failure(_ error: Error) -> CommandOutcome {
+        switch error {
+        case let d as Diagnostic: return CommandOutcome(status: 1, diagnostics: [d])
+        case let l as DiagnosticList: return CommandOutcome(status: 1, diagnostics: l.diagnostics)
+        default: return CommandOutcome(status: 1, diagnostics: [Diagnostic(code: "internal", "\(error)")])
+        }
+    }
+}
+
+public enum ClassifyCommand {
+    public static func run(_ o: ClassifyOptions) -> CommandOutcome {
+        let sink: OutputSink
+        do {
+            sink = try o.output.map { try AtomicFileSink(path: $0) } ?? StandardOutputSink()
+        } catch { return .failure(error) }
+        var rejectsSink: AtomicFileSink?
+        var committed = false
+        defer {
+            if !committed { sink.abandon(); rejectsSink?.abandon() }
+        }
+        do {
+            let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
+            let policy = engine.policy
+            let fields = ResultFields(policy: policy)
+            let writer = CSVWriter(sink: sink, bom: o.bom)
+            if o.format == .csv {
+                for h in run.unionHeader { try writer.writeField(h) }
+                for c in ResultColumn.allCases { try writer.writeField(o.chineseHeaders ? c.chinese : c.rawValue) }
+                try writer.endRecord()
+            }
+            var rejected: [Diagnostic] = []
+            var rejectWriter: CSVWriter?
+            var counts = [Int](repeating: 0, count: policy.outcomes.count)
+            var statusCounts = [Int](repeating: 0, count: DeadlineStatus.allCases.count + 1)
+            var total = 0
+            var rowWarnings: [Diagnostic] = []
+
+            try run.run(accept: { row, record, input in
+                total += 1
+                counts[row.result.outcome] += 1
+                statusCounts[row.result.status?.rawValue ?? 0] += 1
+                for w in row.warnings {
+                    rowWarnings.append(Diagnostic(.warning, code: "row-warning", file: row.file, line: row.row, "申请编号“\(row.id)”：\(w)"))
+                }
+                // Without --keep-going a rejected row means no output at all: stop writing rows.
+                if !rejected.isEmpty && !o.keepGoing { return }
+                switch o.format {
+                case .csv:
+                    try run.writeInputFields(record, input: input, to: writer)
+                    try writeCSVResult(row, fields, writer)
+                case .jsonl:
+                    try sink.writeJSONLine(row, fields)
+                }
+            }, reject: { problems, record, input in
+                rejected += problems
+                guard o.keepGoing else { return }
+                if rejectWriter == nil {
+                    if let out = o.output {
+                        let rs = try AtomicFileSink(path: rejectsPath(for: out))
+                        rejectsSink = rs
+                        rejectWriter = CSVWriter(sink: rs, bom: o.bom)
+                    } else {
+                        rejectWriter = CSVWriter(sink: StandardOutputSink(fileDescriptor: 2, name: "标准错误"))
+                    }
+                    try rejectWriter!.writeField("文件")
+                    try rejectWriter!.writeField("行号")
+                    for h in run.unionHeader { try rejectWriter!.writeField(h) }
+                    try rejectWriter!.writeField("错误原因")
+                    try rejectWriter!.endRecord()
+                }
+                try rejectWriter!.writeField(run.fileName(input: input))
+                try rejectWriter!.writeField(String(record.row))
+                try run.writeInputFields(record, input: input, to: rejectWriter!)
+                try rejectWriter!.writeField(problems.map(\.message).joined(separator: "；"))
+                try rejectWriter!.endRecord()
+            })
+
+            var outcome = CommandOutcome(status: 0, diagnostics: run.warnings + rowWarnings)
+            if !rejected.isEmpty && !o.keepGoing {
+                outcome.status = 1
+                outcome.diagnostics = run.warnings + rejected
+                outcome.report = "共有 \(rejected.count) 处错误，未写出任何结果。改正后重新运行；或加 --keep-going 先写出有效行，把错误行另存为 .rejects.csv。\n"
+                return outcome
+            }
+            try writer.commit()
+            try rejectWriter?.commit()
+            committed = true
+            if !rejected.isEmpty {
+                outcome.status = 3
+                outcome.diagnostics += rejected
+            }
+            if o.summary {
+                outcome.report = summaryText(policy: policy, counts: counts, statusCounts: statusCounts, total: total,
+                                             rejected: Set(rejected.map { "\($0.file ?? ""):\($0.line ?? 0)" }).count,
+                                             output: o.output, rejectsPath: o.keepGoing && !rejected.isEmpty ? o.output.map(rejectsPath(for:)) : nil)
+            }
+            return outcome
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    public static func rejectsPath(for output: String) -> String { output + ".rejects.csv" }
+
+    static func writeCSVResult(_ row: ClassifiedRow, _ f: ResultFields, _ w: CSVWriter) throws {
+        let r = row.result
+        let o = f.policy.outcomes[r.outcome]
+        try w.writeField(o.key)
+        try w.writeField(o.label)
+        try w.writeField(f.basisJoined[r.outcome])
+        try w.writeField(row.recorded.map { f.policy.outcomes[$0].key } ?? "")
+        try w.writeField(r.regime.map(String.init) ?? "")
+        try w.writeField(r.start?.iso ?? "")
+        try w.writeField(r.due?.iso ?? "")
+        try w.writeField(r.finalDue?.iso ?? "")
+        try w.writeField(r.status?.key ?? "")
+        try w.writeField(row.warnings.joined(separator: "；"))
+        try w.writeField(f.stepID(r))
+        try w.endRecord()
+    }
+
+    static func summaryText(policy: Policy, counts: [Int], statusCounts: [Int], total: Int, rejected: Int,
+                            output: String?, rejectsPath: String?) -> String {
+        var s = "分类完成：共 \(total) 件申请"
+        if rejected > 0 { s += "，另有 \(rejected) 行有错误未分类" }
+        s += "。\n\n按办理结论：\n"
+        let width = policy.outcomes.map { $0.label.count }.filter { $0 <= 24 }.max() ?? 12
+        for (i, o) in policy.outcomes.enumerated() where counts[i] > 0 {
+            let label = o.label.count > 24 ? String(o.label.prefix(22)) + "…" : o.label
+            s += "  " + label + String(repeating: "　", count: max(0, width - label.count)) + "  \(counts[i])\n"
+        }
+        s += "\n按答复期限：\n"
+        for st in DeadlineStatus.allCases where statusCounts[st.rawValue] > 0 {
+            s += "  \(st.chinese)（\(st.key)）  \(statusCounts[st.rawValue])\n"
+        }
+        if let output { s += "\n结果已写入 \(output)\n" }
+        if let rejectsPath { s += "错误行已写入 \(rejectsPath)\n" }
+        return s
+    }
+}
+
+extension OutputSink {
+    func writeJSONLine(_ row: ClassifiedRow, _ f: ResultFields) throws {
+        let r = row.result
+        let o = f.policy.outcomes[r.outcome]
+        var s = "{\"id\": \(JSONText.quote(row.id)), \"outcome\": \(JSONText.quote(o.key)), \"outcome_label\": \(JSONText.quote(o.label)), "
+        s += "\"basis\": \(JSONText.array(o.basis)), \"recorded\": \(JSONText.quote(row.recorded.map { f.policy.outcomes[$0].key })), "
+        s += "\"regime\": \(JSONText.quote(r.regime.map(String.init))), \"start\": \(JSONText.quote(r.start?.iso)), "
+        s += "\"due\": \(JSONText.quote(r.due?.iso)), \"final_due\": \(JSONText.quote(r.finalDue?.iso)), "
+        s += "\"status\": \(JSONText.quote(r.status?.key)), \"warnings\": \(JSONText.array(row.warnings)), "
+        s += "\"step\": \(JSONText.quote(f.stepID(r))), \"file\": \(JSONText.quote(row.file)), \"row\": \(row.row)}\n"
+        try write(s)
+    }
+}

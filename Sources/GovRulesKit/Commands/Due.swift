@@ -1,0 +1,150 @@
+/// `govrules due`: the open applications with their final due date and the working days left,
+/// soonest first, for the clerk's morning look at what is about to be late.
+public struct DueOptions: Sendable {
+    public enum Format: String, Sendable, CaseIterable { case table, csv }
+    public var ledgers: [String]
+    public var rules: String?
+    public var asOf: Day
+    public var within: Int?
+    public var format: Format = .table
+    public var limits = SandboxLimits()
+    public init(ledgers: [String], asOf: Day) {
+        self.ledgers = ledgers
+        self.asOf = asOf
+    }
+}
+
+public enum DueCommand {
+    struct Entry {
+        var id: String
+        var received: Day
+        var finalDue: Day?
+        var daysLeft: Int?
+        var status: DeadlineStatus?
+        var subject: String
+        var file: String
+        var row: Int
+    }
+
+    public static func run(_ o: DueOptions, write: (String) -> Void) -> CommandOutcome {
+        do {
+            let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
+            let subjectColumn = engine.policy.columns.firstIndex { $0.key == "subject" }
+            var entries: [Entry] = []
+            var rejected: [Diagnostic] = []
+            try run.run(accept: { row, record, input in
+                guard row.replied == nil else { return }
+                let subjectField = subjectColumn.flatMap { run.inputs[input].map.fieldOfColumn[$0] }
+                entries.append(Entry(id: row.id, received: row.received, finalDue: row.result.finalDue,
+                                     daysLeft: row.result.daysLeft, status: row.result.status,
+                                     subject: subjectField.map { record.string($0).trimmed } ?? "",
+                                     file: row.file, row: row.row))
+            }, reject: { problems, _, _ in rejected += problems })
+            if !rejected.isEmpty {
+                return CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
+                                      report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n")
+            }
+            // Soonest first; paused applications (no running clock) last; ties by id for stability.
+            entries.sort { a, b in
+                switch (a.daysLeft, b.daysLeft) {
+                case let (x?, y?) where x != y: return x < y
+                case (.some, nil): return true
+                case (nil, .some): return false
+                default: return (a.finalDue ?? a.received, a.id) < (b.finalDue ?? b.received, b.id)
+                }
+            }
+            if let n = o.within { entries = entries.filter { ($0.daysLeft ?? Int.max) <= n } }
+            switch o.format {
+            case .csv: write(csv(entries))
+            case .table: write(table(entries, asOf: o.asOf, within: o.within))
+            }
+            return CommandOutcome(status: 0, diagnostics: run.warnings)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func statusText(_ e: Entry) -> String {
+        switch e.status {
+        case .overdue: return "已超期"
+        case .paused: return "期限中止"
+        case .pending: return (e.daysLeft ?? 99) <= 3 ? "即将到期" : "办理中"
+        default: return e.status?.chinese ?? ""
+        }
+    }
+
+    static func csv(_ entries: [Entry]) -> String {
+        var s = "id,received,final_due,days_left,status,subject\n"
+        for e in entries {
+            let fields = [e.id, e.received.iso, e.finalDue?.iso ?? "", e.daysLeft.map(String.init) ?? "",
+                          e.status?.key ?? "", e.subject]
+            s += fields.map(csvQuote).joined(separator: ",") + "\n"
+        }
+        return s
+    }
+
+    static func csvQuote(_ s: String) -> String {
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    static func table(_ entries: [Entry], asOf: Day, within: Int?) -> String {
+        var s = "截至 \(asOf.iso)，未办结的申请 \(entries.count) 件"
+        if let within { s += "（\(within) 个工作日内到期及已超期）" }
+        s += "：\n\n"
+        if entries.isEmpty { return s + "（无）\n" }
+        let header = ["", "申请编号", "收到日期", "最终答复期限", "剩余工作日", "状态", "申请内容"]
+        var rows = [header]
+        for e in entries {
+            let mark = e.status == .overdue ? "!!" : ((e.daysLeft ?? 99) <= 3 && e.status == .pending ? "!" : "")
+            rows.append([mark, e.id, e.received.iso, e.finalDue?.iso ?? "—", e.daysLeft.map(String.init) ?? "—",
+                         statusText(e), TextWidth.truncate(e.subject, to: 30)])
+        }
+        let widths = (0..<header.count).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
+        let rightAligned: Set<Int> = [4]
+        for (i, r) in rows.enumerated() {
+            var line = ""
+            for c in 0..<r.count {
+                let pad = String(repeating: " ", count: widths[c] - TextWidth.of(r[c]))
+                line += rightAligned.contains(c) ? pad + r[c] : r[c] + (c == r.count - 1 ? "" : pad)
+                if c < r.count - 1 { line += "  " }
+            }
+            s += line + "\n"
+            if i == 0 { s += String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n" }
+        }
+        s += "\n!! 已超期　! 3 个工作日内到期　剩余工作日为负数表示已超过的工作日数；“期限中止”表示补正、征求意见或缴费期间，期限暂停计算。\n"
+        return s
+    }
+}
+
+/// Display width in a terminal: CJK and full-width characters take two cells.
+enum TextWidth {
+    static func of(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { $0 + width($1) }
+    }
+
+    static func width(_ u: Unicode.Scalar) -> Int {
+        let v = u.value
+        if v < 0x1100 { return 1 }
+        if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v) { return 2 }
+        return 1
+    }
+
+    static func truncate(_ s: String, to cells: Int) -> String {
+        if of(s) <= cells { return s }
+        var out = ""
+        var w = 0
+        for ch in s {
+            let cw = of(String(ch))
+            if w + cw > cells - 1 { break }
+            out.append(ch)
+            w += cw
+        }
+        return out + "…"
+    }
+}

@@ -1,0 +1,73 @@
+/// How one ledger file's header row maps onto the columns the rules declare.
+struct HeaderMap {
+    let file: String
+    /// The headers as the user wrote them.
+    let headers: [String]
+    /// For each field of the file: the policy column it fills, or nil (kept and passed through).
+    let columnOfField: [Int?]
+    /// For each policy column: the field that holds it, or nil when the file lacks it.
+    let fieldOfColumn: [Int?]
+    var warnings: [Diagnostic] = []
+
+    /// The header as written for a policy column (for messages), else its Chinese name.
+    func writtenHeader(ofColumn c: Int, policy: Policy) -> String {
+        if let f = fieldOfColumn[c] { return headers[f] }
+        return policy.columns[c].header
+    }
+
+    init(header: [String], file: String, policy: Policy) throws {
+        self.file = file
+        self.headers = header
+        var lookup: [String: Int] = [:]
+        for (i, c) in policy.columns.enumerated() {
+            for name in [c.key, c.header] + c.aliases { lookup[HeaderText.normalize(name)] = i }
+        }
+        var columnOfField = [Int?](repeating: nil, count: header.count)
+        var fieldOfColumn = [Int?](repeating: nil, count: policy.columns.count)
+        var problems: [Diagnostic] = []
+        var warnings: [Diagnostic] = []
+        for (f, h) in header.enumerated() {
+            let n = HeaderText.normalize(h)
+            if n.isEmpty { continue }
+            if let c = lookup[n] {
+                if let earlier = fieldOfColumn[c] {
+                    problems.append(Diagnostic(code: "header-duplicate", file: file, line: 1,
+                        "列“\(h)”与第\(earlier + 1)列“\(header[earlier])”都是“\(policy.columns[c].header)”（\(policy.columns[c].key)）；每列只能出现一次"))
+                    continue
+                }
+                columnOfField[f] = c
+                fieldOfColumn[c] = f
+            }
+        }
+        // A misspelt known column must not silently vanish: warn when an unknown header is close
+        // to one the file does not have yet.
+        for (f, h) in header.enumerated() where columnOfField[f] == nil {
+            let n = HeaderText.normalize(h)
+            if n.isEmpty { continue }
+            var best: (Int, Int, String)? = nil
+            for (c, spec) in policy.columns.enumerated() where fieldOfColumn[c] == nil {
+                for name in [spec.key, spec.header] + spec.aliases {
+                    let m = HeaderText.normalize(name)
+                    let d = HeaderText.editDistance(n, m)
+                    let tolerance = m.unicodeScalars.allSatisfy(\.isASCII) ? (m.count >= 6 ? 2 : 1) : (m.count >= 4 ? 1 : 0)
+                    if d <= tolerance && (best == nil || d < best!.0) { best = (d, c, name) }
+                    // A header that contains the known name (e.g. 收到日期（必填）) is also suspect.
+                    if best == nil && m.count >= 2 && n.contains(m) { best = (99, c, name) }
+                }
+            }
+            if let (_, c, _) = best {
+                let spec = policy.columns[c]
+                warnings.append(Diagnostic(.warning, code: "header-near-miss", file: file, line: 1,
+                    "第\(f + 1)列“\(h)”不是已知的列，将原样保留；是否想写“\(spec.header)”（\(spec.key)）？如是，请改正表头"))
+            }
+        }
+        for (c, spec) in policy.columns.enumerated() where spec.required && fieldOfColumn[c] == nil {
+            problems.append(Diagnostic(code: "header-missing", file: file, line: 1,
+                "台账缺少必填列“\(spec.header)”（\(spec.key)）；表头可用中文或英文列名"))
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems + warnings) }
+        self.columnOfField = columnOfField
+        self.fieldOfColumn = fieldOfColumn
+        self.warnings = warnings
+    }
+}

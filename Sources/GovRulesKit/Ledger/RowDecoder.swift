@@ -1,0 +1,207 @@
+import CLuaSandbox
+
+/// Turns one CSV record into the typed values the rules read, checking every cell against the
+/// column's declared type. Works on the record's bytes: the common cells (dates, bools, enums)
+/// are parsed and matched without creating Strings.
+///
+/// After `decode`, `values` holds one `gr_value` per policy column; it points into the record's
+/// buffer and is valid until the reader moves on.
+final class RowDecoder {
+    let policy: Policy
+    private(set) var values: [gr_value]
+    /// Per column: (Chinese bytes, English bytes) of each allowed value.
+    private let choices: [[(zh: [UInt8], en: [UInt8])]]
+    private let defaults: [Int?]
+    private let afterColumn: [Int?]
+    private let valueBase: [Int32]
+    private let outcomeBase: Int32
+    private let outcomeByLabel: [String: Int]
+    private let firstDay: Day
+    private let lastDay: Day
+    private let rulesLabel: String
+    private var listRanges: [Range<Int>] = []
+
+    let idColumn: Int
+    let receivedColumn: Int
+    let repliedColumn: Int?
+    let applicantTypeColumn: Int
+    let decisionColumn: Int?
+
+    init(engine: RuleEngine) {
+        let policy = engine.policy
+        self.policy = policy
+        values = [gr_value](repeating: gr_value(), count: policy.columns.count)
+        choices = policy.columns.map { c in c.values.map { (Array($0.zh.utf8), Array($0.en.utf8)) } }
+        defaults = policy.columns.map { c in c.defaultValue.flatMap { d in c.values.firstIndex { $0.en == d } } }
+        afterColumn = policy.columns.map { c in c.after.flatMap { a in policy.columns.firstIndex { $0.key == a } } }
+        valueBase = engine.valueBase
+        outcomeBase = engine.outcomeBase
+        outcomeByLabel = OutcomeLabels.table(policy.outcomes)
+        firstDay = Day(year: policy.calendarFirstYear, month: 1, day: 1) ?? Day(number: 0)
+        lastDay = Day(year: policy.calendarLastYear, month: 12, day: 31) ?? Day(number: 0)
+        rulesLabel = engine.folder.label
+        idColumn = policy.columns.firstIndex { $0.key == "id" }!
+        receivedColumn = policy.columns.firstIndex { $0.key == "received" }!
+        repliedColumn = policy.columns.firstIndex { $0.key == "replied" }
+        applicantTypeColumn = policy.columns.firstIndex { $0.key == "applicant_type" }!
+        decisionColumn = policy.columns.firstIndex { $0.type == .outcome }
+    }
+
+    // MARK: Typed access after decode
+
+    func day(_ column: Int) -> Day? {
+        let v = values[column]
+        return v.kind == Int32(GR_INT) ? Day(number: Int32(truncatingIfNeeded: v.i)) : nil
+    }
+
+    /// Index of the chosen value of an enum column.
+    func choice(_ column: Int) -> Int? {
+        let v = values[column]
+        return v.kind == Int32(GR_SYMBOL) ? Int(Int32(v.i) - valueBase[column]) : nil
+    }
+
+    /// Index into `policy.outcomes` of the recorded decision, if any.
+    var recordedOutcome: Int? {
+        guard let c = decisionColumn else { return nil }
+        let v = values[c]
+        return v.kind == Int32(GR_SYMBOL) ? Int(Int32(v.i) - outcomeBase) : nil
+    }
+
+    // MARK: Decoding
+
+    /// Decodes the record; returns every problem found in it (empty when the row is valid).
+    func decode(_ record: CSVRecord, map: HeaderMap) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        let file = map.file
+        for c in 0..<values.count {
+            guard let f = map.fieldOfColumn[c] else {
+                values[c] = defaultValue(c)
+                if policy.columns[c].required {
+                    problems.append(Diagnostic(code: "cell-required", file: file, line: record.row,
+                        "缺少必填列“\(policy.columns[c].header)”（\(policy.columns[c].key)）"))
+                }
+                continue
+            }
+            record.withField(f) { raw in
+                let cell = ValueParser.trimmed(raw)
+                if cell.isEmpty {
+                    values[c] = defaultValue(c)
+                    if policy.columns[c].required {
+                        problems.append(cellProblem(record, map, c, f, "不能为空", allowed: allowedText(c)))
+                    }
+                    return
+                }
+                if let problem = decodeCell(c, cell) {
+                    values[c] = gr_value()
+                    problems.append(cellProblem(record, map, c, f, problem, allowed: allowedText(c)))
+                }
+            }
+        }
+        if !problems.isEmpty { return problems }
+        // Consistency: a date may not precede the one it follows (replied before received, ...).
+        for c in 0..<values.count {
+            guard let a = afterColumn[c], let later = day(c), let earlier = day(a) else { continue }
+            if later < earlier {
+                let f = map.fieldOfColumn[c]!
+                problems.append(Diagnostic(code: "date-order", file: file, line: record.row,
+                    "列“\(map.headers[f])”的值“\(record.string(f).trimmed)”早于“\(map.writtenHeader(ofColumn: a, policy: policy))”（\(earlier.iso)）；\(policy.columns[c].header)不能早于\(policy.columns[a].header)"))
+            }
+        }
+        return problems
+    }
+
+    private func defaultValue(_ c: Int) -> gr_value {
+        if let d = defaults[c] { return gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(valueBase[c]) + Int64(d), p: nil, len: 0) }
+        return gr_value()
+    }
+
+    /// Parses one non-empty cell into `values[c]`; returns what is wrong with it, or nil.
+    private func decodeCell(_ c: Int, _ cell: UnsafeBufferPointer<UInt8>) -> String? {
+        switch policy.columns[c].type {
+        case .text:
+            values[c] = gr_value(kind: Int32(GR_BYTES), aux: 0, i: 0,
+                                 p: UnsafeRawPointer(cell.baseAddress!).assumingMemoryBound(to: CChar.self), len: cell.count)
+        case .date:
+            guard let d = ValueParser.date(cell) else { return "不是有效的日期" }
+            if d < firstDay || d > lastDay {
+                let y = d.year
+                return "在工作日历覆盖的年份（\(policy.calendarFirstYear)—\(policy.calendarLastYear)年）之外；请在规则目录中添加 \(rulesLabel)/calendar/\(y).lua（依据国务院办公厅\(y)年部分节假日安排的通知）"
+            }
+            values[c] = gr_value(kind: Int32(GR_INT), aux: 0, i: Int64(d.number), p: nil, len: 0)
+        case .bool:
+            guard let b = ValueParser.bool(cell) else { return "不是“是”或“否”" }
+            values[c] = gr_value(kind: Int32(GR_BOOL), aux: 0, i: b ? 1 : 0, p: nil, len: 0)
+        case .integer:
+            guard let n = ValueParser.integer(cell) else { return "不是整数" }
+            values[c] = gr_value(kind: Int32(GR_INT), aux: 0, i: Int64(n), p: nil, len: 0)
+        case .enum:
+            guard let k = match(c, cell) else { return "不是允许的取值" }
+            values[c] = gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(valueBase[c]) + Int64(k), p: nil, len: 0)
+        case .list:
+            ValueParser.listItems(cell, into: &listRanges)
+            var mask: UInt64 = 0
+            for r in listRanges {
+                let item = UnsafeBufferPointer(rebasing: cell[r])
+                guard let k = match(c, item) else {
+                    return "中的“\(String(decoding: item, as: UTF8.self))”不是允许的取值（多项之间用；、，分隔）"
+                }
+                mask |= 1 << UInt64(k)
+            }
+            values[c] = mask == 0 ? gr_value()
+                : gr_value(kind: Int32(GR_SYMBOLSET), aux: valueBase[c], i: Int64(bitPattern: mask), p: nil, len: 0)
+        case .outcome:
+            guard let k = OutcomeLabels.match(String(decoding: cell, as: UTF8.self), outcomeByLabel) else {
+                return "不是已知的办理结果"
+            }
+            values[c] = gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(outcomeBase) + Int64(k), p: nil, len: 0)
+        }
+        return nil
+    }
+
+    private func match(_ c: Int, _ cell: UnsafeBufferPointer<UInt8>) -> Int? {
+        let options = choices[c]
+        for (k, o) in options.enumerated() {
+            if o.zh.count == cell.count && o.zh.withUnsafeBufferPointer({ memcmp($0.baseAddress!, cell.baseAddress!, cell.count) == 0 }) {
+                return k
+            }
+            if ValueParser.equalsASCIICaseInsensitive(cell, o.en) { return k }
+        }
+        return nil
+    }
+
+    private func allowedText(_ c: Int) -> String {
+        let spec = policy.columns[c]
+        switch spec.type {
+        case .text: return "任意文字"
+        case .date: return "日期，如 2020-03-04、2020/3/4、2020.3.4、2020年3月4日"
+        case .bool: return "是/否、Y/N、yes/no、true/false、1/0、√，或留空（否）"
+        case .integer: return "整数"
+        case .enum: return spec.allowedText
+        case .list: return spec.allowedText + "（可填多项）"
+        case .outcome:
+            return "结果键（如 withheld.third_party）或年度报告表三的行名（如“保护第三方合法权益”“（三）4.保护第三方合法权益”）"
+        }
+    }
+
+    private func cellProblem(_ record: CSVRecord, _ map: HeaderMap, _ c: Int, _ f: Int, _ problem: String, allowed: String) -> Diagnostic {
+        let value = record.string(f).trimmed
+        let spec = policy.columns[c]
+        let code: String
+        switch spec.type {
+        case .date: code = value.isEmpty ? "cell-required" : "cell-date"
+        case .bool: code = "cell-bool"
+        case .integer: code = "cell-integer"
+        case .enum, .list: code = value.isEmpty ? "cell-required" : "cell-enum"
+        case .outcome: code = "cell-decision"
+        case .text: code = "cell-required"
+        }
+        let shown = value.isEmpty ? "列“\(map.headers[f])”\(problem)" : "列“\(map.headers[f])”的值“\(value)”\(problem)"
+        return Diagnostic(code: code, file: map.file, line: record.row, "\(shown)。允许：\(allowed)")
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}"))) }
+}
+
+import Foundation

@@ -1,0 +1,193 @@
+/// The host's own Lua code. It runs once per Lua state, before any rule file, with the standard
+/// libraries that `gr_open_libs` opened, and builds the sandbox the rules run in:
+///
+/// - every rule file gets a fresh environment holding allow-listed globals only
+///   (no io, os, package, debug, dofile, loadfile, print, collectgarbage, string.dump,
+///   math.random);
+/// - shared library tables reach rules only through read-only proxies, and the string
+///   metatable is locked, so no file can change `string.format` under another;
+/// - `load` compiles text only, into the caller's environment;
+/// - `require` resolves module names only against the rule files the host read from the rules
+///   folder; nothing else on disk is reachable;
+/// - `pairs` iterates in sorted key order and `tostring` hides addresses, because Lua's string
+///   hash seed and heap addresses differ from run to run and the output must not.
+let hostPrelude = #"""
+local G = _G
+local load, type, error, tostring, setmetatable, getmetatable, next, pairs, ipairs, select =
+      load, type, error, tostring, setmetatable, getmetatable, next, pairs, ipairs, select
+local rawget, rawequal, string, table, math, utf8 = rawget, rawequal, string, table, math, utf8
+local sort, concat = table.sort, table.concat
+
+string.dump = nil
+math.random = nil
+math.randomseed = nil
+getmetatable("").__metatable = false
+
+local rules_label = ...
+local sources = {}      -- module name -> { path = display path, code = text }
+local loaded = {}
+local loading = {}
+
+local function readonly(t, name)
+  local proxy = {}
+  return setmetatable(proxy, {
+    __index = t,
+    __newindex = function(_, k)
+      error(("不能修改共享库 %s.%s：每个规则文件只能修改自己的变量"):format(name, tostring(k)), 2)
+    end,
+    __pairs = function()
+      local k
+      return function() local v; k, v = next(t, k); return k, v end
+    end,
+    __metatable = false,
+  })
+end
+
+local type_rank = { boolean = 1, number = 2, string = 3 }
+local function key_less(a, b)
+  local ta, tb = type(a), type(b)
+  if ta ~= tb then return (type_rank[ta] or 9) < (type_rank[tb] or 9) end
+  if ta == "number" or ta == "string" then return a < b end
+  if ta == "boolean" then return (not a) and b end
+  return false
+end
+
+-- Deterministic pairs: sorted keys. A __pairs metamethod is honoured.
+local function sorted_pairs(t)
+  local mt = getmetatable(t)
+  if type(mt) == "table" and rawget(mt, "__pairs") then return mt.__pairs(t) end
+  local keys, n = {}, 0
+  for k in next, t do n = n + 1; keys[n] = k end
+  sort(keys, key_less)
+  local i = 0
+  return function()
+    i = i + 1
+    local k = keys[i]
+    if k ~= nil then return k, t[k] end
+  end, t, nil
+end
+
+local function safe_tostring(v)
+  local tv = type(v)
+  if tv == "table" or tv == "function" or tv == "userdata" or tv == "thread" then
+    local mt = getmetatable(v)
+    if type(mt) == "table" and rawget(mt, "__tostring") then return tostring(v) end
+    if type(mt) == "table" and rawget(mt, "__name") then return tostring(mt.__name) end
+    return tv
+  end
+  return tostring(v)
+end
+
+local base_names = {
+  "assert", "error", "ipairs", "next", "pcall", "rawequal", "rawget", "rawlen", "rawset",
+  "select", "setmetatable", "getmetatable", "tonumber", "type", "xpcall", "_VERSION",
+}
+local libs = { string = string, table = table, math = math, utf8 = utf8 }
+local shared = {}
+for name, lib in next, libs do shared[name] = readonly(lib, name) end
+
+local function module_path(name)
+  return rules_label .. "/" .. name:gsub("%.", "/") .. ".lua"
+end
+
+local require_module
+
+local function list_modules(prefix)
+  if type(prefix) ~= "string" then error("list_modules 需要一个字符串参数（文件夹名）", 2) end
+  local out = {}
+  local p = prefix .. "."
+  for name in next, sources do
+    if name:sub(1, #p) == p and not name:find(".", #p + 1, true) then out[#out + 1] = name end
+  end
+  sort(out)
+  return out
+end
+
+local function new_env()
+  local env = {}
+  for _, k in ipairs(base_names) do env[k] = G[k] end
+  for name, proxy in next, shared do env[name] = proxy end
+  env.pairs = sorted_pairs
+  env.tostring = safe_tostring
+  env._G = env
+  env.require = require_module
+  env.list_modules = list_modules
+  env.load = function(chunk, name, mode, e)
+    if type(chunk) ~= "string" then
+      error("load 只接受文本形式的 Lua 代码（字符串）", 2)
+    end
+    return load(chunk, name or "=(load)", "t", e or env)
+  end
+  return env
+end
+
+require_module = function(name)
+  if type(name) ~= "string" or not name:match("^[%w_][%w_%-%.]*$") or name:find("..", 1, true) then
+    error(("require：模块名“%s”无效；只能引用规则目录中的模块，如 require \"calendar\""):format(safe_tostring(name)), 2)
+  end
+  local m = loaded[name]
+  if m ~= nil then return m end
+  local src = sources[name]
+  if not src then
+    error(("require：规则目录中没有模块“%s”（应为文件 %s）；规则只能引用规则目录中的文件"):format(name, module_path(name)), 2)
+  end
+  if loading[name] then error(("require：模块“%s”循环引用了自己"):format(name), 2) end
+  loading[name] = true
+  local fn, err = load(src.code, "@" .. src.path, "t", new_env())
+  if not fn then
+    loading[name] = nil
+    error(err, 0)
+  end
+  local result = fn(name)
+  loading[name] = nil
+  if result == nil then result = true end
+  loaded[name] = result
+  return result
+end
+
+local function add_source(name, path, code)
+  sources[name] = { path = path, code = code }
+end
+
+local status_index = { on_time = 1, late = 2, pending = 3, paused = 4, overdue = 5 }
+
+-- Loads the entry module and returns: the policy table, the per-row evaluator, the table that
+-- holds the last row's messages, and the explainer.
+local function boot(entry)
+  local policy = require_module(entry)
+  if type(policy) ~= "table" then
+    error(("规则入口 %s 必须返回一个表（策略），实际返回了 %s"):format(module_path(entry), type(policy)), 0)
+  end
+  local outcome_index, step_index = {}, {}
+  for i, o in ipairs(policy.outcomes or {}) do outcome_index[o.key] = i end
+  for i, s in ipairs(policy.steps or {}) do step_index[s.id] = i end
+  local classify = policy.classify
+  if type(classify) ~= "function" then
+    error(("规则入口 %s 没有提供 classify 函数"):format(module_path(entry)), 0)
+  end
+  local last = {}
+  local function evaluate(app, as_of)
+    local r = classify(app, as_of)
+    if type(r) ~= "table" then error("classify 必须返回一个表", 0) end
+    local o = outcome_index[r.outcome]
+    if not o then error(("规则返回了未知的结果键“%s”"):format(safe_tostring(r.outcome)), 0) end
+    local st = r.status and status_index[r.status]
+    if r.status ~= nil and not st then
+      error(("规则返回了未知的期限状态“%s”"):format(safe_tostring(r.status)), 0)
+    end
+    last.warnings = r.warnings
+    last.invalid = r.invalid
+    return o, step_index[r.step] or 0, r.regime, r.start, r.due, r.final_due, st,
+           r.warnings and #r.warnings or 0, r.invalid and #r.invalid or 0, r.days_left
+  end
+  local explain = policy.explain
+  local function explain_row(app, as_of)
+    if type(explain) ~= "function" then error("规则没有提供 explain 函数", 0) end
+    last.trace = explain(app, as_of)
+    return 1
+  end
+  return policy, evaluate, last, explain_row
+end
+
+return add_source, boot
+"""#

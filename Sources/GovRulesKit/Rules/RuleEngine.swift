@@ -1,0 +1,169 @@
+import CLuaSandbox
+
+/// Limits on what one row's rules may use.
+public struct SandboxLimits: Sendable {
+    public var memoryBytes: Int = 64 * 1024 * 1024
+    /// VM instructions per row (and per load), so a loop in a rule cannot hang the host.
+    public var instructionsPerRow: Int = 2_000_000
+    /// Loading the rules builds the calendar tables once; it gets a larger budget.
+    public var instructionsAtLoad: Int = 200_000_000
+    public init() {}
+}
+
+/// What the rules returned for one row, as plain integers (no strings cross on the hot path).
+public struct RawResult: Sendable, Equatable {
+    public var outcome: Int          // index into Policy.outcomes
+    public var step: Int             // index into Policy.steps, -1 if the step id was unknown
+    public var regime: Int?
+    public var start: Day?
+    public var due: Day?
+    public var finalDue: Day?
+    public var status: DeadlineStatus?
+    public var warningCount: Int
+    public var invalidCount: Int
+    /// Open applications: working days from the as-of date to the final due date (negative when overdue).
+    public var daysLeft: Int?
+}
+
+public enum DeadlineStatus: Int, Sendable, CaseIterable {
+    case onTime = 1, late, pending, paused, overdue
+    public var key: String {
+        switch self {
+        case .onTime: "on_time"
+        case .late: "late"
+        case .pending: "pending"
+        case .paused: "paused"
+        case .overdue: "overdue"
+        }
+    }
+    public var chinese: String {
+        switch self {
+        case .onTime: "按期办结"
+        case .late: "逾期办结"
+        case .pending: "办理中"
+        case .paused: "期限中止"
+        case .overdue: "已超期"
+        }
+    }
+}
+
+/// One worker's Lua state with the rules loaded and compiled: created once, used for every row.
+public final class RuleEngine {
+    public let folder: RulesFolder
+    public let policy: Policy
+    public let limits: SandboxLimits
+    let lua: LuaSandbox
+    private let evaluateRef: Int32
+    private let lastRef: Int32
+    private let explainRef: Int32
+    /// Symbol indexes: the key of each column, and the first value symbol of each enum/list column.
+    let keySymbols: [Int32]
+    let valueBase: [Int32]
+    let outcomeBase: Int32
+
+    public static let entryModule = "policy"
+
+    public init(folder: RulesFolder, limits: SandboxLimits = SandboxLimits()) throws {
+        self.folder = folder
+        self.limits = limits
+        let entryPath = folder.label + "/policy.lua"
+        func fail(_ f: LuaFailure, _ context: String) -> Diagnostic {
+            RuleFailure.diagnostic(f, file: entryPath, context: context,
+                                   memoryLimit: limits.memoryBytes, budget: limits.instructionsAtLoad)
+        }
+        guard folder.sources.contains(where: { $0.module == Self.entryModule }) else {
+            throw Diagnostic(code: "rules-entry", file: entryPath, "规则目录中没有入口文件 policy.lua")
+        }
+        do {
+            lua = try LuaSandbox(memoryLimit: limits.memoryBytes, instructionBudget: limits.instructionsAtLoad)
+        } catch let f as LuaFailure { throw fail(f, "创建 Lua 环境时") }
+        var policyRef: Int32 = -1
+        var refs: [Int32] = []
+        do {
+            let setup = try lua.runChunk(hostPrelude, name: "=govrules-host", args: [folder.label], results: 2)
+            for s in folder.sources { _ = try lua.call(setup[0], [s.module, s.path, s.code], results: 0) }
+            refs = try lua.call(setup[1], [Self.entryModule], results: 4)
+            policyRef = refs[0]
+            lua.unref(setup[0]); lua.unref(setup[1])
+        } catch let f as LuaFailure {
+            throw fail(f, "加载规则时")
+        }
+        var decoder = PolicyDecoder(entryPath: entryPath)
+        policy = try decoder.decode(lua.value(policyRef), rulesLabel: folder.label)
+        evaluateRef = refs[1]
+        lastRef = refs[2]
+        explainRef = refs[3]
+
+        do {
+            var keys: [Int32] = []
+            var bases: [Int32] = []
+            for c in policy.columns {
+                keys.append(try lua.intern(c.key))
+                var base: Int32 = 0
+                for (i, v) in c.values.enumerated() {
+                    let idx = try lua.intern(v.en)
+                    if i == 0 { base = idx }
+                }
+                bases.append(base)
+            }
+            var ob: Int32 = 0
+            for (i, o) in policy.outcomes.enumerated() {
+                let idx = try lua.intern(o.key)
+                if i == 0 { ob = idx }
+            }
+            keySymbols = keys
+            valueBase = bases
+            outcomeBase = ob
+        } catch let f as LuaFailure { throw fail(f, "初始化时") }
+        lua.setBudget(limits.instructionsPerRow)
+    }
+
+    /// Runs the rules on one row. `values` are in `policy.columns` order.
+    func evaluate(_ values: UnsafeBufferPointer<gr_value>, asOf: Day) throws(LuaFailure) -> RawResult {
+        var out = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0))
+        var extra = Int64(asOf.number)
+        let status: Int32 = withUnsafeMutableBytes(of: &out) { o in
+            keySymbols.withUnsafeBufferPointer { k in
+                gr_call_row(lua.box, evaluateRef, k.baseAddress, values.baseAddress, Int32(values.count),
+                            &extra, 1, o.baseAddress!.assumingMemoryBound(to: Int64.self), 10)
+            }
+        }
+        if status != GR_OK {
+            do { try lua.check(status) } catch let e as LuaFailure { throw e } catch { throw .runtime("\(error)") }
+        }
+        func day(_ v: Int64) -> Day? { v == Int64.min ? nil : Day(number: Int32(truncatingIfNeeded: v)) }
+        func int(_ v: Int64) -> Int? { v == Int64.min ? nil : Int(v) }
+        return RawResult(outcome: Int(out.0) - 1, step: Int(out.1) - 1, regime: int(out.2),
+                         start: day(out.3), due: day(out.4), finalDue: day(out.5),
+                         status: int(out.6).flatMap(DeadlineStatus.init(rawValue:)),
+                         warningCount: int(out.7) ?? 0, invalidCount: int(out.8) ?? 0, daysLeft: int(out.9))
+    }
+
+    /// The warnings of the last evaluated row.
+    func lastWarnings() -> [String] {
+        (lua.value(lastRef).table?["warnings"].table?.array ?? []).map { $0.string ?? "\($0)" }
+    }
+
+    /// The rejections the rules raised for the last row: (column key, message).
+    func lastInvalid() -> [(column: String, message: String)] {
+        (lua.value(lastRef).table?["invalid"].table?.array ?? []).compactMap { v in
+            guard let t = v.table else { return nil }
+            return (t["column"].string ?? "", t["message"].string ?? "")
+        }
+    }
+
+    /// Runs `explain` on one row and returns its trace table.
+    func explain(_ values: UnsafeBufferPointer<gr_value>, asOf: Day) throws(LuaFailure) -> LuaValue {
+        var out = Int64(0)
+        var extra = Int64(asOf.number)
+        let status: Int32 = keySymbols.withUnsafeBufferPointer { k in
+            gr_call_row(lua.box, explainRef, k.baseAddress, values.baseAddress, Int32(values.count), &extra, 1, &out, 1)
+        }
+        if status != GR_OK {
+            do { try lua.check(status) } catch let e as LuaFailure { throw e } catch { throw .runtime("\(error)") }
+        }
+        return lua.value(lastRef).table?["trace"] ?? .none
+    }
+
+    public var memoryPeak: Int { lua.memoryPeak }
+}

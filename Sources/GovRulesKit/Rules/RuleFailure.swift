@@ -1,0 +1,57 @@
+/// Turns a failure inside Lua into a diagnostic a policy officer can act on: the rule file and
+/// line first, then what happened in Chinese, with Lua's traceback kept for the details.
+enum RuleFailure {
+    /// `context`: what the host was doing, e.g. "处理 requests.csv 第5行（申请编号 2020-001）时".
+    static func diagnostic(_ failure: LuaFailure, file: String? = nil, line: Int? = nil,
+                           context: String, memoryLimit: Int, budget: Int) -> Diagnostic {
+        switch failure {
+        case .syntax(let msg):
+            let (f, l, text) = splitPosition(msg)
+            return Diagnostic(code: "rule-syntax", file: f ?? file, line: l ?? line,
+                              "规则文件有语法错误：\(text)")
+        case .runtime(let msg):
+            let (head, trace) = splitTraceback(msg)
+            let (f, l, text) = splitPosition(head)
+            var m = "\(context)规则出错：\(translate(text))"
+            if let trace, !trace.isEmpty { m += "\n" + trace }
+            if let f { return Diagnostic(code: "rule-error", file: file, line: line, m + "\n  出错位置：\(f):\(l ?? 0)") }
+            return Diagnostic(code: "rule-error", file: file, line: line, m)
+        case .memory:
+            return Diagnostic(code: "rule-memory", file: file, line: line,
+                "\(context)规则使用的内存超过上限 \(memoryLimit / (1024 * 1024)) MiB（可用 --lua-memory 调整）；请检查规则中是否有无限增长的表或字符串")
+        case .budget:
+            return Diagnostic(code: "rule-budget", file: file, line: line,
+                "\(context)规则执行超过 \(budget) 条指令的上限，已被终止（可能是死循环或无限递归；可用 --lua-instructions 调整上限）")
+        }
+    }
+
+    /// `rules/steps.lua:42: message` → ("rules/steps.lua", 42, "message")
+    static func splitPosition(_ msg: String) -> (String?, Int?, String) {
+        let parts = msg.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        if parts.count == 3, let line = Int(parts[1]), parts[0].hasSuffix(".lua") {
+            return (String(parts[0]), line, parts[2].trimmingCharacters(in: .whitespaces))
+        }
+        return (nil, nil, msg)
+    }
+
+    static func splitTraceback(_ msg: String) -> (String, String?) {
+        guard let r = msg.range(of: "\nstack traceback:") else { return (msg, nil) }
+        let trace = msg[r.upperBound...].split(separator: "\n")
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.hasPrefix("[C]") && !$0.isEmpty && !$0.contains("(...tail calls...)") }
+            .map { "    " + $0 }
+        return (String(msg[..<r.lowerBound]), trace.isEmpty ? nil : "  调用栈：\n" + trace.joined(separator: "\n"))
+    }
+
+    /// Common Lua messages, said in Chinese; anything else is kept as Lua wrote it.
+    static func translate(_ text: String) -> String {
+        if text.contains("stack overflow") { return "递归过深（栈溢出）：\(text)" }
+        if text.hasPrefix("attempt to call a nil value") { return "调用了不存在的函数（\(text)）" }
+        if text.hasPrefix("attempt to index a nil value") { return "对空值（nil）取字段（\(text)）" }
+        if text.hasPrefix("attempt to perform arithmetic") { return "对非数值做算术运算（\(text)）" }
+        if text.hasPrefix("attempt to compare") { return "比较了不可比较的值（\(text)）" }
+        return text
+    }
+}
+
+import Foundation

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The rules folder as the user named it: the Lua files it holds, read once.
+public struct RulesFolder: Sendable {
+    /// The folder as the user wrote it (`rules`, `../my-rules`), used in every message so that
+    /// positions read `rules/steps.lua:42`.
+    public let label: String
+    public let url: URL
+    /// module name (`calendar.2020`) → (display path, text)
+    let sources: [(module: String, path: String, code: String)]
+
+    /// Where to look when `--rules` is not given: `./rules`, then the copy installed beside the
+    /// executable (`<bin>/../share/govrules/rules`, or `<bin>/rules`).
+    public static func locate(_ given: String?, name: String = "rules") throws -> RulesFolder {
+        if let given { return try RulesFolder(path: given) }
+        let fm = FileManager.default
+        var candidates = [name]
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        candidates.append(exe.appendingPathComponent("../share/govrules/\(name)").standardized.path)
+        candidates.append(exe.appendingPathComponent(name).path)
+        for c in candidates {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: c, isDirectory: &isDir), isDir.boolValue { return try RulesFolder(path: c) }
+        }
+        throw Diagnostic(code: "rules-not-found",
+            "找不到规则目录：当前目录下没有 \(name)/，程序旁也没有安装的副本；请用 --\(name) 指定规则目录")
+    }
+
+    public init(path: String) throws {
+        var label = path
+        while label.count > 1 && label.hasSuffix("/") { label.removeLast() }
+        self.label = label
+        self.url = URL(fileURLWithPath: path)
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue else {
+            throw Diagnostic(code: "rules-not-found", "规则目录 \(label) 不存在或不是目录")
+        }
+        var found: [(String, String, String)] = []
+        let base = url.standardizedFileURL.path
+        guard let walker = fm.enumerator(atPath: base) else {
+            throw Diagnostic(code: "rules-unreadable", "无法读取规则目录 \(label)")
+        }
+        while let rel = walker.nextObject() as? String {
+            guard rel.hasSuffix(".lua") else { continue }
+            let parts = rel.split(separator: "/")
+            // Test tables and helper scripts are not modules.
+            if parts.first == "tests" { continue }
+            let module = String(rel.dropLast(4)).replacingOccurrences(of: "/", with: ".")
+            guard let data = fm.contents(atPath: base + "/" + rel) else {
+                throw Diagnostic(code: "rules-unreadable", file: label + "/" + rel, "无法读取规则文件")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw Diagnostic(code: "rules-encoding", file: label + "/" + rel, "规则文件必须以 UTF-8 编码保存")
+            }
+            if data.first == 0x1B {
+                throw Diagnostic(code: "rules-bytecode", file: label + "/" + rel, "规则文件是编译后的字节码；只接受 Lua 源代码文本")
+            }
+            found.append((module, label + "/" + rel, text))
+        }
+        found.sort { $0.0 < $1.0 }
+        sources = found.map { (module: $0.0, path: $0.1, code: $0.2) }
+    }
+
+    /// SHA-256 inputs: every file of the folder, for provenance.
+    public var modules: [String] { sources.map(\.module) }
+}

@@ -1,0 +1,169 @@
+import ArgumentParser
+import Foundation
+import GovRulesKit
+
+@main
+struct GovRules: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "govrules",
+        abstract: "Classify 政府信息公开 applications under the 2019 Regulation, with rules in Lua.",
+        discussion: """
+        The rules (rules/*.lua) decide each application's statutory outcome and reply deadline; \
+        edit them and no recompiling is needed. Diagnostics about ledgers and rules are in Chinese.
+
+        Exit status: 0 success; 1 invalid input, a rule error or a failed check; \
+        3 rows were rejected under --keep-going; 64 bad flags.
+        """,
+        version: GovRulesVersion.string,
+        subcommands: [Classify.self, Due.self]
+    )
+}
+
+/// Flags shared by the commands that run the rules.
+struct RuleOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The rules folder (default ./rules, then the copy installed beside the executable).", valueName: "dir"))
+    var rules: String?
+
+    @Option(name: .customLong("lua-memory"), help: ArgumentHelp("Memory cap for the rules, in MiB.", valueName: "MiB"))
+    var luaMemory: Int = 64
+
+    @Option(name: .customLong("lua-instructions"), help: ArgumentHelp("Lua instructions allowed per ledger row before the rules are stopped.", valueName: "n"))
+    var luaInstructions: Int = 2_000_000
+
+    func validate() throws {
+        guard (1...4096).contains(luaMemory) else { throw ValidationError("--lua-memory must be between 1 and 4096 MiB.") }
+        guard luaInstructions >= 1000 else { throw ValidationError("--lua-instructions must be at least 1000.") }
+    }
+
+    var limits: SandboxLimits {
+        var l = SandboxLimits()
+        l.memoryBytes = luaMemory * 1024 * 1024
+        l.instructionsPerRow = luaInstructions
+        return l
+    }
+}
+
+/// `--as-of DATE`, default today.
+struct AsOfOption: ParsableArguments {
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The date deadlines are judged against (default: today). Accepts 2020-03-04, 2020/3/4, 2020年3月4日.", valueName: "date"))
+    var asOfText: String?
+
+    func validate() throws {
+        if let t = asOfText, CommandSupport.parseDate(t) == nil {
+            throw ValidationError("--as-of: '\(t)' is not a valid date (use YYYY-MM-DD).")
+        }
+    }
+
+    var asOf: Day { asOfText.flatMap(CommandSupport.parseDate) ?? CommandSupport.today() }
+}
+
+enum CommandSupport {
+    static func parseDate(_ s: String) -> Day? {
+        var bytes = Array(s.utf8)
+        return bytes.withUnsafeMutableBufferPointer { ValueParser.date(UnsafeBufferPointer($0)) }
+    }
+
+    static func today() -> Day {
+        let c = Calendar.current.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// Prints diagnostics and the report to standard error and exits with the outcome's status.
+    static func finish(_ outcome: CommandOutcome) throws {
+        var err = ""
+        for d in outcome.diagnostics { err += d.description + "\n" }
+        err += outcome.report
+        if !err.isEmpty { FileHandle.standardError.write(err.data(using: .utf8)!) }
+        if outcome.status != 0 { throw ExitCode(outcome.status) }
+    }
+}
+
+struct Classify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every ledger row through the rules: the input columns followed by the result columns.",
+        discussion: """
+        Result columns: outcome, outcome_label, basis, recorded, regime, start, due, final_due, status, \
+        warnings, step. With -o the file is written atomically: on any error it is left as it was. \
+        Without --keep-going, any invalid row means no output; every problem is listed on stderr.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Ledger CSV files (UTF-8 or GB18030; Chinese or English headers).", valueName: "ledger"))
+    var ledgers: [String]
+
+    @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var asOfOption: AsOfOption
+
+    @Option(help: "Output format.")
+    var format: ClassifyOptions.Format = .csv
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .long, help: "Write the valid rows and put each invalid row, with its reason, in FILE.rejects.csv (stderr without -o); exit status 3 if any row was rejected.")
+    var keepGoing = false
+
+    @Option(name: .long, help: ArgumentHelp("Language of the result column headers: en or zh.", valueName: "en|zh"))
+    var headers: String = "en"
+
+    @Flag(name: .long, help: "Start the CSV with a UTF-8 byte-order mark (for Excel on Windows).")
+    var bom = false
+
+    @Flag(name: .long, help: "Print a summary by outcome and deadline status to standard error.")
+    var summary = false
+
+    func validate() throws {
+        guard ["en", "zh"].contains(headers) else { throw ValidationError("--headers must be 'en' or 'zh'.") }
+        if ledgers.isEmpty { throw ValidationError("Name at least one ledger file.") }
+    }
+
+    func run() throws {
+        var o = ClassifyOptions(ledgers: ledgers, asOf: asOfOption.asOf)
+        o.rules = ruleOptions.rules
+        o.limits = ruleOptions.limits
+        o.format = format
+        o.output = output
+        o.keepGoing = keepGoing
+        o.chineseHeaders = headers == "zh"
+        o.bom = bom
+        o.summary = summary
+        try CommandSupport.finish(ClassifyCommand.run(o))
+    }
+}
+
+struct Due: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open applications with their final due date and working days left, soonest first.",
+        discussion: "Working days left is negative when the application is overdue. 期限中止 means the clock is paused (correction, consultation or fee notice)."
+    )
+
+    @Argument(help: ArgumentHelp("Ledger CSV files.", valueName: "ledger"))
+    var ledgers: [String]
+
+    @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var asOfOption: AsOfOption
+
+    @Option(help: ArgumentHelp("Show only applications due within N working days (overdue ones included).", valueName: "N"))
+    var within: Int?
+
+    @Option(help: "Output format: table (for a terminal) or csv.")
+    var format: DueOptions.Format = .table
+
+    func validate() throws {
+        if let w = within, w < 0 { throw ValidationError("--within must be zero or more working days.") }
+    }
+
+    func run() throws {
+        var o = DueOptions(ledgers: ledgers, asOf: asOfOption.asOf)
+        o.rules = ruleOptions.rules
+        o.limits = ruleOptions.limits
+        o.within = within
+        o.format = format
+        try CommandSupport.finish(DueCommand.run(o) { text in
+            FileHandle.standardOutput.write(text.data(using: .utf8)!)
+        })
+    }
+}
+
+extension ClassifyOptions.Format: ExpressibleByArgument {}
+extension DueOptions.Format: ExpressibleByArgument {}

@@ -1,0 +1,144 @@
+-- 答复期限（reply deadlines, shared/spec/decisions.md §3）
+--
+-- All limits are in working days (calendar.lua). "N working days from D": day 1 is the first
+-- working day after D; the deadline is the N-th.
+
+local cal = require "calendar"
+
+local M = {}
+
+-- 条例第五十六条：本条例自2019年5月15日起施行。
+local REFORM_DAY = cal.day("2019-05-15")
+
+-- 2008年条例第二十四条：15个工作日，延长不得超过15个工作日。
+-- 2019年条例第三十三条第二款：20个工作日，延长的期限最长不得超过20个工作日。
+M.regimes = {
+  [2008] = { days = 15, max_extension = 15, article = "2008年条例第二十四条" },
+  [2019] = { days = 20, max_extension = 20, article = "第三十三条第二款" },
+}
+
+-- 第三十条：补正告知应在收到申请之日起7个工作日内发出。
+local CORRECTION_NOTICE_DAYS = 7
+-- 第三十二条、第三十四条：第三方、被征求意见机关应自收到征求意见书之日起15个工作日内提出意见。
+local CONSULTATION_DAYS = 15
+-- 国办函〔2020〕109号及各地实施通知：申请人应在收到收费通知次日起20个工作日内缴纳费用。
+local FEE_PAYMENT_DAYS = 20
+
+local function regime_of(received)
+  return received < REFORM_DAY and 2008 or 2019
+end
+M.regime_of = regime_of
+
+-- Working days in the union of two half-open intervals (s1, e1] and (s2, e2]; nil s = absent.
+local function paused_days(s1, e1, s2, e2)
+  if s1 and e1 <= s1 then s1 = nil end
+  if s2 and e2 <= s2 then s2 = nil end
+  if not s1 and not s2 then return 0 end
+  if not s1 then return cal.count(s2, e2) end
+  if not s2 then return cal.count(s1, e1) end
+  if s2 < e1 and s1 < e2 then
+    return cal.count(s1 < s2 and s1 or s2, e1 > e2 and e1 or e2)
+  end
+  return cal.count(s1, e1) + cal.count(s2, e2)
+end
+
+--- Computes the deadline fields of one application as of day `as_of`.
+-- Returns a table with regime, start, due, final_due, status, and when present warnings (a list
+-- of strings), invalid (a list of {column=, message=}: the row is rejected), paused_days,
+-- extension_days, agreed (true when final_due is the article-35 date) and, while the application
+-- is open, days_left (working days from as_of to final_due; negative when overdue).
+function M.compute(a, as_of)
+  local received = a.received
+  local regime = regime_of(received)
+  local rg = M.regimes[regime]
+  local r = { regime = regime }
+  local warnings
+
+  local ext = a.extension_days
+  if ext ~= nil then
+    if a.extended == false then
+      r.invalid = { { column = "extension_days",
+        message = "“延期答复”填写为“否”，但又填写了延期工作日数；请删去其中之一" } }
+      return r
+    end
+    if ext < 1 or ext > rg.max_extension then
+      r.invalid = { { column = "extension_days",
+        message = ("延期工作日数应为 1 至 %d（%s：延长的期限最长不得超过%d个工作日）"):format(
+          rg.max_extension, rg.article, rg.max_extension) } }
+      return r
+    end
+  end
+
+  if a.correction_requested then
+    local n = cal.count(received, a.correction_requested)
+    if n > CORRECTION_NOTICE_DAYS then
+      warnings = warnings or {}
+      warnings[#warnings + 1] = ("补正告知晚于收到申请后%d个工作日（第三十条）：收到 %s，告知 %s，相隔%d个工作日"):format(
+        CORRECTION_NOTICE_DAYS, cal.iso(received), cal.iso(a.correction_requested), n)
+    end
+  end
+  if a.consult_start and a.consult_end then
+    local n = cal.count(a.consult_start, a.consult_end)
+    if n > CONSULTATION_DAYS then
+      warnings = warnings or {}
+      warnings[#warnings + 1] = ("征求意见超过%d个工作日（第三十二条、第三十四条）：%s 至 %s，共%d个工作日"):format(
+        CONSULTATION_DAYS, cal.iso(a.consult_start), cal.iso(a.consult_end), n)
+    end
+  end
+  if a.fee_notice and a.fee_paid then
+    local n = cal.count(a.fee_notice, a.fee_paid)
+    if n > FEE_PAYMENT_DAYS then
+      warnings = warnings or {}
+      warnings[#warnings + 1] = ("缴费晚于收费通知后%d个工作日（%s 通知，%s 缴费，相隔%d个工作日）：应按逾期未缴费、视为放弃申请办结"):format(
+        FEE_PAYMENT_DAYS, cal.iso(a.fee_notice), cal.iso(a.fee_paid), n)
+    end
+  end
+  local agreed = a.excessive == "reasonable" and a.agreed_due
+  if a.agreed_due and not agreed then
+    warnings = warnings or {}
+    warnings[#warnings + 1] = "填写了延迟答复期限，但“数量频次明显超过合理范围”不是“理由合理”，已忽略该期限（第三十五条）"
+  end
+  r.warnings = warnings
+
+  local closed = a.replied
+  -- 第三十条：答复期限自收到补正的申请之日起计算；补正未收到前，期限尚未开始。
+  if a.correction_requested and not a.correction_received then
+    r.status = closed and "on_time" or "paused"
+    return r
+  end
+
+  local start = a.correction_received or received
+  local due = cal.add(start, rg.days)
+  r.start, r.due = start, due
+
+  if agreed then
+    r.final_due = a.agreed_due
+    r.agreed = true
+  else
+    -- 第三十三条第三款：征求第三方和其他机关意见所需时间不计算在期限内；收费通知至缴费期间同样不计。
+    local stop = closed or as_of
+    local paused = paused_days(a.consult_start, a.consult_end or stop, a.fee_notice, a.fee_paid or stop)
+    local extension = 0
+    if a.extended or ext then extension = ext or rg.max_extension end
+    r.paused_days, r.extension_days = paused, extension
+    r.final_due = cal.add(due, paused + extension)
+  end
+
+  local final = r.final_due
+  if closed then
+    r.status = closed <= final and "on_time" or "late"
+  elseif (a.consult_start and not a.consult_end) or (a.fee_notice and not a.fee_paid) then
+    r.status = "paused"
+  elseif as_of <= final then
+    r.status = "pending"
+  else
+    r.status = "overdue"
+  end
+  if not closed then
+    -- Working days left until the final due date (negative: working days overdue).
+    r.days_left = final >= as_of and cal.count(as_of, final) or -cal.count(final, as_of)
+  end
+  return r
+end
+
+return M
