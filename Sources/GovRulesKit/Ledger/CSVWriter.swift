@@ -1,0 +1,118 @@
+/// Writes RFC 4180 CSV to an `OutputSink` through a 64 KiB buffer.
+///
+/// A field is quoted only when it contains `,` `"` CR or LF (quotes inside are doubled); records
+/// end with `\n`. Nothing reaches the sink before the buffer fills or `flush()`/`commit()`;
+/// a writer dropped without `flush()` loses its buffered bytes.
+public final class CSVWriter {
+    public let sink: OutputSink
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity = 64 * 1024
+    private var count = 0
+    private var atRecordStart = true
+
+    private static let quote = UInt8(ascii: "\"")
+    private static let comma = UInt8(ascii: ",")
+    private static let lf = UInt8(ascii: "\n")
+    private static let cr = UInt8(ascii: "\r")
+
+    /// - Parameter bom: start with the UTF-8 byte-order mark, which Excel on Windows needs to
+    ///   open a UTF-8 CSV file with Chinese text correctly.
+    public init(sink: OutputSink, bom: Bool = false) {
+        self.sink = sink
+        buffer = .allocate(capacity: capacity)
+        if bom {
+            buffer[0] = 0xEF
+            buffer[1] = 0xBB
+            buffer[2] = 0xBF
+            count = 3
+        }
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Writes one field (UTF-8 bytes), preceded by a comma unless it starts the record.
+    public func writeField(bytes: UnsafeBufferPointer<UInt8>) throws {
+        if atRecordStart {
+            atRecordStart = false
+        } else {
+            try append(CSVWriter.comma)
+        }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        var needsQuotes = false
+        for c in bytes where c == CSVWriter.comma || c == CSVWriter.quote || c == CSVWriter.lf || c == CSVWriter.cr {
+            needsQuotes = true
+            break
+        }
+        if !needsQuotes {
+            try append(base, bytes.count)
+            return
+        }
+        try append(CSVWriter.quote)
+        var start = 0
+        for i in 0..<bytes.count where bytes[i] == CSVWriter.quote {
+            try append(base + start, i + 1 - start) // up to and including the quote
+            try append(CSVWriter.quote)             // doubled
+            start = i + 1
+        }
+        try append(base + start, bytes.count - start)
+        try append(CSVWriter.quote)
+    }
+
+    public func writeField(_ s: String) throws {
+        var s = s
+        try s.withUTF8 { try writeField(bytes: $0) }
+    }
+
+    public func writeField(_ s: StaticString) throws {
+        if s.hasPointerRepresentation {
+            // The bytes of a pointer-backed StaticString live for the whole program.
+            try writeField(bytes: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        } else {
+            try writeField(s.description)
+        }
+    }
+
+    /// Writes a whole record: every field, then the line end.
+    public func writeRecord(_ fields: [String]) throws {
+        for field in fields { try writeField(field) }
+        try endRecord()
+    }
+
+    /// Ends the current record with `\n`.
+    public func endRecord() throws {
+        try append(CSVWriter.lf)
+        atRecordStart = true
+    }
+
+    /// Hands the buffered bytes to the sink.
+    public func flush() throws {
+        guard count > 0 else { return }
+        let n = count
+        count = 0
+        try sink.write(UnsafeRawBufferPointer(start: buffer, count: n))
+    }
+
+    /// `flush()` then `sink.commit()`.
+    public func commit() throws {
+        try flush()
+        try sink.commit()
+    }
+
+    @inline(__always) private func append(_ b: UInt8) throws {
+        if count == capacity { try flush() }
+        buffer[count] = b
+        count += 1
+    }
+
+    @inline(__always) private func append(_ p: UnsafePointer<UInt8>, _ n: Int) throws {
+        if count + n > capacity {
+            try flush()
+            if n >= capacity {
+                try sink.write(UnsafeRawBufferPointer(start: p, count: n))
+                return
+            }
+        }
+        (buffer + count).update(from: p, count: n)
+        count += n
+    }
+}

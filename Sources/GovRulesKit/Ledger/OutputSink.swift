@@ -1,0 +1,224 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where a command's output goes. Output is only final after `commit()`; `abandon()` undoes as
+/// much as the destination allows (a file is left exactly as it was; standard output drops what
+/// is still buffered).
+public protocol OutputSink: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    func commit() throws
+    func abandon()
+}
+
+extension OutputSink {
+    /// Writes the UTF-8 bytes of `s`.
+    public func write(_ s: String) throws {
+        var s = s
+        try s.withUTF8 { try write(UnsafeRawBufferPointer($0)) }
+    }
+}
+
+/// A write buffer in front of a file descriptor, shared by the sinks.
+final class FileDescriptorWriter {
+    let fd: Int32
+    /// The destination's name in diagnostics.
+    let name: String
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private var count = 0
+
+    init(fd: Int32, name: String, capacity: Int = 64 * 1024) {
+        self.fd = fd
+        self.name = name
+        self.capacity = capacity
+        buffer = .allocate(capacity: capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        if count + bytes.count > capacity { try flush() }
+        if bytes.count >= capacity {
+            try FileDescriptorWriter.writeAll(fd, base, bytes.count, name: name)
+        } else {
+            UnsafeMutableRawPointer(buffer + count).copyMemory(from: base, byteCount: bytes.count)
+            count += bytes.count
+        }
+    }
+
+    func flush() throws {
+        guard count > 0 else { return }
+        let n = count
+        count = 0
+        try FileDescriptorWriter.writeAll(fd, UnsafeRawPointer(buffer), n, name: name)
+    }
+
+    /// Forgets buffered bytes.
+    func discard() { count = 0 }
+
+    static func writeAll(_ fd: Int32, _ start: UnsafeRawPointer, _ n: Int, name: String) throws {
+        var done = 0
+        while done < n {
+            let w = Glibc.write(fd, start + done, n - done)
+            if w >= 0 {
+                done += w
+                continue
+            }
+            let err = errno
+            if err == EINTR { continue }
+            if err == EAGAIN || err == EWOULDBLOCK {
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                _ = poll(&p, 1, -1)
+                continue
+            }
+            throw outputFailure(code: "output-write-failed", name: name, action: "写入", err)
+        }
+    }
+
+    static func outputFailure(code: String, name: String, action: String, _ err: Int32) -> Diagnostic {
+        let system = String(cString: strerror(err))
+        let chinese: String?
+        switch err {
+        case ENOSPC: chinese = "磁盘空间已满"
+        case EDQUOT: chinese = "超出磁盘配额"
+        case EACCES, EPERM: chinese = "没有写入权限"
+        case ENOENT: chinese = "所在文件夹不存在"
+        case ENOTDIR: chinese = "路径中的某一级不是文件夹"
+        case EISDIR: chinese = "这是一个文件夹，不是文件"
+        case EROFS: chinese = "文件系统是只读的"
+        case EPIPE: chinese = "接收输出的程序已经关闭"
+        case EIO: chinese = "磁盘读写错误"
+        default: chinese = nil
+        }
+        let reason = chinese.map { "\($0)（\(system)）" } ?? system
+        return Diagnostic(code: code, file: name, "\(action)“\(name)”失败：\(reason)")
+    }
+}
+
+/// Standard output (or another already open descriptor), buffered; the buffer is written out on
+/// `commit()` (and whenever it fills). `abandon()` — or dropping the sink without committing —
+/// discards what is still buffered; bytes already written cannot be taken back.
+public final class StandardOutputSink: OutputSink {
+    private let writer: FileDescriptorWriter
+
+    public init(fileDescriptor: Int32 = STDOUT_FILENO, name: String = "标准输出") {
+        writer = FileDescriptorWriter(fd: fileDescriptor, name: name)
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
+
+    /// Writes out the buffer.
+    public func flush() throws { try writer.flush() }
+
+    public func commit() throws { try writer.flush() }
+
+    public func abandon() { writer.discard() }
+}
+
+/// Writes a file atomically: everything goes to a temporary file `.NAME.tmp-PID` in the same
+/// folder, which `commit()` fsyncs and renames over `path`. `abandon()` — or deallocating the
+/// sink without committing — deletes the temporary file, so `path` is left exactly as it was.
+/// An existing file's permission bits are kept.
+public final class AtomicFileSink: OutputSink {
+    public let path: String
+    public let temporaryPath: String
+    private let writer: FileDescriptorWriter
+    private var finished = false
+
+    /// Creates the temporary file.
+    /// - Throws: `Diagnostic` `output-open-failed` (folder missing, not writable, `path` is a folder…).
+    public init(path: String) throws {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !base.isEmpty, base != ".", base != ".." else {
+            throw FileDescriptorWriter.outputFailure(code: "output-open-failed", name: path, action: "创建", EISDIR)
+        }
+        var existing = stat()
+        let exists = stat(path, &existing) == 0
+        if exists && (existing.st_mode & S_IFMT) == S_IFDIR {
+            throw FileDescriptorWriter.outputFailure(code: "output-open-failed", name: path, action: "创建", EISDIR)
+        }
+        let stem = "\(directory).\(base).tmp-\(getpid())"
+        var candidate = stem
+        var fd: Int32 = -1
+        var attempt = 0
+        while true {
+            fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if fd >= 0 { break }
+            let err = errno
+            if err == EINTR { continue }
+            if err == EEXIST && attempt < 1000 {
+                attempt += 1
+                candidate = "\(stem)-\(attempt)"
+                continue
+            }
+            throw FileDescriptorWriter.outputFailure(code: "output-open-failed", name: path, action: "创建", err)
+        }
+        if exists && (existing.st_mode & S_IFMT) == S_IFREG {
+            _ = fchmod(fd, existing.st_mode & 0o7777)
+        }
+        self.path = path
+        self.temporaryPath = candidate
+        self.writer = FileDescriptorWriter(fd: fd, name: path)
+    }
+
+    deinit {
+        if !finished { abandon() }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        precondition(!finished, "AtomicFileSink written after commit() or abandon()")
+        try writer.write(bytes)
+    }
+
+    /// Flushes, fsyncs and renames the temporary file onto `path`. On failure the temporary file
+    /// is removed and `path` is untouched.
+    public func commit() throws {
+        precondition(!finished, "AtomicFileSink committed after commit() or abandon()")
+        do {
+            try writer.flush()
+            if fsync(writer.fd) != 0 {
+                let err = errno
+                if err != EINVAL && err != EROFS { // not syncable (e.g. special file): nothing to do
+                    throw FileDescriptorWriter.outputFailure(code: "output-write-failed", name: path, action: "写入", err)
+                }
+            }
+        } catch {
+            abandon()
+            throw error
+        }
+        finished = true
+        if close(writer.fd) != 0 && errno != EINTR {
+            let err = errno
+            unlink(temporaryPath)
+            throw FileDescriptorWriter.outputFailure(code: "output-write-failed", name: path, action: "写入", err)
+        }
+        if rename(temporaryPath, path) != 0 {
+            let err = errno
+            unlink(temporaryPath)
+            throw FileDescriptorWriter.outputFailure(code: "output-write-failed", name: path, action: "保存", err)
+        }
+        // Make the rename itself durable (best effort).
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? "."
+        let dfd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            _ = fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    /// Deletes the temporary file; `path` keeps its previous content (or stays absent).
+    public func abandon() {
+        guard !finished else { return }
+        finished = true
+        writer.discard()
+        close(writer.fd)
+        unlink(temporaryPath)
+    }
+}
