@@ -58,7 +58,7 @@ struct LedgerIOEncodingTests {
 
     @Test func gb18030WithItsOwnBOMIsStripped() throws {
         // GB18030 encodes U+FEFF as 84 31 95 33.
-        let bytes: [UInt8] = [0x84, 0x31, 0x95, 0x33] + gb18030("申请编号\n1\n")
+        let bytes: [UInt8] = [0x84, 0x31, 0x95, 0x33] + ledgerIOGB18030("申请编号\n1\n")
         let reader = try CSVReader(bytes: bytes)
         #expect(reader.encoding == .gb18030)
         #expect(try S.readAll(reader) == [Row(row: 1, fields: ["申请编号"]), Row(row: 2, fields: ["1"])])
@@ -81,7 +81,7 @@ struct LedgerIOEncodingTests {
         }
         #expect(detect([0xEF, 0xBB, 0xBF, 0x61]) == .utf8BOM)
         #expect(detect(Array("申请".utf8)) == .utf8)
-        #expect(detect(gb18030("申请")) == .gb18030)
+        #expect(detect(ledgerIOGB18030("申请")) == .gb18030)
         // A sequence cut at the end of a partial chunk is fine; overlong and surrogate forms are not.
         #expect(detect([0x61, 0xE7, 0x94], whole: false) == .utf8)
         #expect(detect([0xC0, 0x80]) == .gb18030)
@@ -179,7 +179,7 @@ struct LedgerIOEncodingTests {
     }
 
     @Test func truncatedGb18030AtEndOfFile() throws {
-        let bytes = gb18030("申请编号\n张三\n") + [0xD5] // a lone lead byte at EOF
+        let bytes = ledgerIOGB18030("申请编号\n张三\n") + [0xD5] // a lone lead byte at EOF
         let (rows, error) = S.readUntilError(try CSVReader(bytes: bytes, name: "t.csv"))
         #expect(rows.count == 2)
         #expect(error?.code == "csv-invalid-gb18030")
@@ -211,7 +211,7 @@ struct LedgerIOEncodingTests {
 }
 
 /// GB18030 bytes of `s` (through the same iconv the reader uses, in reverse).
-func gb18030(_ s: String) -> [UInt8] {
+func ledgerIOGB18030(_ s: String) -> [UInt8] {
     let cd = iconv_open("GB18030", "UTF-8")
     defer { iconv_close(cd) }
     var input = Array(s.utf8).map { CChar(bitPattern: $0) }

@@ -161,24 +161,24 @@ struct LedgerIOReaderTests {
     @Test func gb18030FileLargerThanTheChunkSize() throws {
         // A 2-byte character straddles the first raw chunk boundary and a 4-byte one the second.
         let chunk = CSVReader.defaultChunkSize
-        var bytes = gb18030("申请编号,申请内容\n")
+        var bytes = ledgerIOGB18030("申请编号,申请内容\n")
         var row = 1
         func fill(to length: Int) {
             while bytes.count < length {
                 row += 1
-                bytes += gb18030("\(row),内容\n")
+                bytes += ledgerIOGB18030("\(row),内容\n")
             }
         }
         fill(to: chunk - 40)
         row += 1
         let row1 = row
         let pad1 = String(repeating: "a", count: chunk - 1 - bytes.count - "\(row),".utf8.count)
-        bytes += gb18030("\(row),\(pad1)申请\n")
+        bytes += ledgerIOGB18030("\(row),\(pad1)申请\n")
         fill(to: 2 * chunk - 40)
         row += 1
         let row2 = row
         let pad2 = String(repeating: "b", count: 2 * chunk - 2 - bytes.count - "\(row),\"".utf8.count)
-        bytes += gb18030("\(row),\"\(pad2)𠮷\n吉\",end\n")
+        bytes += ledgerIOGB18030("\(row),\"\(pad2)𠮷\n吉\",end\n")
         #expect(bytes.count > 2 * chunk)
 
         let dir = try S.makeTemporaryDirectory()

@@ -75,7 +75,7 @@ enum LedgerIOSupport {
 }
 
 /// An in-memory sink recording what was written, committed or abandoned.
-final class MemorySink: OutputSink {
+final class LedgerIOMemorySink: OutputSink {
     var bytes: [UInt8] = []
     var writeCalls = 0
     var committed = false

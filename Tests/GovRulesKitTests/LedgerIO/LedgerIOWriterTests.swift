@@ -7,7 +7,7 @@ struct LedgerIOWriterTests {
     typealias S = LedgerIOSupport
 
     @Test func quotingOnlyWhenNeeded() throws {
-        let sink = MemorySink()
+        let sink = LedgerIOMemorySink()
         let w = CSVWriter(sink: sink)
         try w.writeField("plain")
         try w.writeField("a,b")
@@ -32,13 +32,13 @@ struct LedgerIOWriterTests {
     }
 
     @Test func bom() throws {
-        let sink = MemorySink()
+        let sink = LedgerIOMemorySink()
         let w = CSVWriter(sink: sink, bom: true)
         try w.writeRecord(["id", "申请人"])
         try w.flush()
         #expect(sink.bytes == [0xEF, 0xBB, 0xBF] + Array("id,申请人\n".utf8))
 
-        let plain = MemorySink()
+        let plain = LedgerIOMemorySink()
         let w2 = CSVWriter(sink: plain)
         try w2.writeRecord(["id"])
         try w2.flush()
@@ -46,7 +46,7 @@ struct LedgerIOWriterTests {
     }
 
     @Test func roundTripThroughTheReaderBeyondTheBuffer() throws {
-        let sink = MemorySink()
+        let sink = LedgerIOMemorySink()
         let w = CSVWriter(sink: sink)
         let samples = ["x", "", "a,b", "\"", "\"\"", "多行\r\n文本", "end\"", "，；、", String(repeating: "长", count: 30_000)]
         var expected: [[String]] = []
@@ -113,17 +113,16 @@ struct LedgerIOWriterTests {
         #expect(FileManager.default.fileExists(atPath: path))
     }
 
-    @Test func atomicSinkCreatesNewFileAndUsesRelativePaths() throws {
+    @Test func atomicSinkCreatesANewFile() throws {
         let dir = try S.makeTemporaryDirectory()
         defer { S.removeTemporaryDirectory(dir) }
-        let previous = FileManager.default.currentDirectoryPath
-        #expect(FileManager.default.changeCurrentDirectoryPath(dir))
-        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
-        let sink = try AtomicFileSink(path: "fresh.csv")
-        #expect(sink.temporaryPath.hasPrefix(".fresh.csv.tmp-"))
+        let sink = try AtomicFileSink(path: dir + "/./fresh.csv")
+        #expect(sink.temporaryPath.hasPrefix(dir + "/./.fresh.csv.tmp-"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/fresh.csv"))
         try sink.write("x\n")
         try sink.commit()
         #expect(try S.contents(of: dir + "/fresh.csv") == Array("x\n".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["fresh.csv"])
     }
 
     @Test func atomicSinkOpenFailures() throws {
