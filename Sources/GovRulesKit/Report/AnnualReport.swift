@@ -121,6 +121,19 @@ struct ReportDocument: Sendable {
 let reportPlaceholderText = "（待撰写）"
 
 /// Counts, checks and lays out the report. Throws a `DiagnosticList` with every error found.
+///
+/// Typical use (the `report` command):
+///
+///     let format = try specPath.map { try ReportFormat.load(path: $0, validOutcomeKeys: keys) }
+///         ?? ReportFormat.select(year: year, reportsDirectory: reportsDir, validOutcomeKeys: keys)
+///     var counter = ApplicationCounter(year: year)
+///     for row in ledger { counter.add(ReportApplication(applicantType: …, received: …, replied: …, outcome: …)) }
+///     let report = try buildReport(ReportRequest(
+///         year: year, agency: agency, format: format, counter: counter, appeals: cases, proactive: cells,
+///         narrative: try narrativePath.map(Narrative.load), previous: try previousPath.map(PreviousReport.load),
+///         provenance: try ReportProvenance.computing(rulesDirectory: rulesDir, inputPaths: inputs, generatedBy: "govrules X.Y.Z")))
+///     report.warnings.forEach { print($0, to: &stderr) }
+///     write(report.render(.html))
 public func buildReport(_ request: ReportRequest) throws -> AnnualReport {
     var errors: [Diagnostic] = []
     var warnings: [Diagnostic] = []
