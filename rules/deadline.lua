@@ -69,9 +69,11 @@ function M.compute(a, as_of)
     end
   end
 
+  -- "Later than N working days after D" means after the N-th working day following D, so an
+  -- end date on the weekend right after the limit is late too.
   if a.correction_requested then
     local n = cal.count(received, a.correction_requested)
-    if n > CORRECTION_NOTICE_DAYS then
+    if a.correction_requested > cal.add(received, CORRECTION_NOTICE_DAYS) then
       warnings = warnings or {}
       warnings[#warnings + 1] = ("补正告知晚于收到申请后%d个工作日（第三十条）：收到 %s，告知 %s，相隔%d个工作日"):format(
         CORRECTION_NOTICE_DAYS, cal.iso(received), cal.iso(a.correction_requested), n)
@@ -79,7 +81,7 @@ function M.compute(a, as_of)
   end
   if a.consult_start and a.consult_end then
     local n = cal.count(a.consult_start, a.consult_end)
-    if n > CONSULTATION_DAYS then
+    if a.consult_end > cal.add(a.consult_start, CONSULTATION_DAYS) then
       warnings = warnings or {}
       warnings[#warnings + 1] = ("征求意见超过%d个工作日（第三十二条、第三十四条）：%s 至 %s，共%d个工作日"):format(
         CONSULTATION_DAYS, cal.iso(a.consult_start), cal.iso(a.consult_end), n)
@@ -87,7 +89,7 @@ function M.compute(a, as_of)
   end
   if a.fee_notice and a.fee_paid then
     local n = cal.count(a.fee_notice, a.fee_paid)
-    if n > FEE_PAYMENT_DAYS then
+    if a.fee_paid > cal.add(a.fee_notice, FEE_PAYMENT_DAYS) then
       warnings = warnings or {}
       warnings[#warnings + 1] = ("缴费晚于收费通知后%d个工作日（%s 通知，%s 缴费，相隔%d个工作日）：应按逾期未缴费、视为放弃申请办结"):format(
         FEE_PAYMENT_DAYS, cal.iso(a.fee_notice), cal.iso(a.fee_paid), n)

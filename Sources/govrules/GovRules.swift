@@ -15,7 +15,7 @@ struct GovRules: ParsableCommand {
         3 rows were rejected under --keep-going; 64 bad flags.
         """,
         version: GovRulesVersion.string,
-        subcommands: [Classify.self, Due.self]
+        subcommands: [Classify.self, Due.self, RuleTest.self]
     )
 }
 
@@ -167,3 +167,39 @@ struct Due: ParsableCommand {
 
 extension ClassifyOptions.Format: ExpressibleByArgument {}
 extension DueOptions.Format: ExpressibleByArgument {}
+
+struct RuleTest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Run the rule test cases kept in the rules folder (rules/tests/*.csv).",
+        discussion: """
+        One row per case: ledger columns as input; expect_outcome, expect_step, expect_recorded, expect_regime, \
+        expect_start, expect_due, expect_final_due, expect_status, expect_warnings as the expected result \
+        (a blank cell is not checked; expect_warnings lists Chinese fragments separated by ；, or 无 for none). \
+        Optional columns: 用例 (the case's name) and as_of. Unknown columns are an error.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Test tables (default: every .csv in <rules>/tests).", valueName: "file"))
+    var files: [String] = []
+
+    @OptionGroup var ruleOptions: RuleOptions
+
+    @Option(name: .customLong("case"), help: ArgumentHelp("Run one case: its 申请编号, or FILE:ROW.", valueName: "id"))
+    var only: String?
+
+    @Option(help: "Output format: text or junit.")
+    var format: RuleTestOptions.Format = .text
+
+    func run() throws {
+        var o = RuleTestOptions()
+        o.rules = ruleOptions.rules
+        o.limits = ruleOptions.limits
+        o.files = files
+        o.only = only
+        o.format = format
+        try CommandSupport.finish(RuleTestCommand.run(o) { FileHandle.standardOutput.write($0.data(using: .utf8)!) })
+    }
+}
+
+extension RuleTestOptions.Format: ExpressibleByArgument {}

@@ -153,10 +153,10 @@ public enum ClassifyCommand {
         var s = "分类完成：共 \(total) 件申请"
         if rejected > 0 { s += "，另有 \(rejected) 行有错误未分类" }
         s += "。\n\n按办理结论：\n"
-        let width = policy.outcomes.map { $0.label.count }.filter { $0 <= 24 }.max() ?? 12
-        for (i, o) in policy.outcomes.enumerated() where counts[i] > 0 {
-            let label = o.label.count > 24 ? String(o.label.prefix(22)) + "…" : o.label
-            s += "  " + label + String(repeating: "　", count: max(0, width - label.count)) + "  \(counts[i])\n"
+        let labels = policy.outcomes.map { TextWidth.truncate($0.label, to: 40) }
+        let width = zip(labels, counts).filter { $0.1 > 0 }.map { TextWidth.of($0.0) }.max() ?? 0
+        for (i, label) in labels.enumerated() where counts[i] > 0 {
+            s += "  " + label + String(repeating: " ", count: width - TextWidth.of(label)) + "  \(counts[i])\n"
         }
         s += "\n按答复期限：\n"
         for st in DeadlineStatus.allCases where statusCounts[st.rawValue] > 0 {

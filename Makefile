@@ -1,0 +1,46 @@
+# govrules — quick start: `make demo`, then `make test`.
+#
+# Both first make sure the system Lua 5.4 is there (Debian/Ubuntu: liblua5.4-dev, installed with
+# apt-get when pkg-config cannot find lua5.4), then build with SwiftPM.
+
+SWIFT        ?= swift
+BUILD_FLAGS  ?=
+BIN_DEBUG    := .build/debug/govrules
+BIN_RELEASE  := .build/release/govrules
+DEMO_DIR     := .build/demo
+DEMO_AS_OF   ?= 2025-01-10
+
+.PHONY: deps build release demo test test-unit test-rules test-calendar bench clean install
+
+## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
+deps:
+	@if ! pkg-config --exists lua5.4 2>/dev/null || ! command -v lua5.4 >/dev/null 2>&1; then \
+	  echo "Installing liblua5.4-dev and lua5.4 with apt-get..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblua5.4-dev lua5.4 pkg-config >/dev/null; \
+	fi
+	@pkg-config --exists lua5.4 || { echo "error: lua5.4 not found by pkg-config even after apt-get; install liblua5.4-dev"; exit 1; }
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+release: deps
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+
+## demo: classify the bundled example ledger and show what is due.
+demo: build
+	@mkdir -p $(DEMO_DIR)
+	@echo "== govrules classify examples/requests.csv (as of $(DEMO_AS_OF))"
+	$(BIN_DEBUG) classify examples/requests.csv --as-of $(DEMO_AS_OF) -o $(DEMO_DIR)/classified.csv --summary
+	@echo
+	@echo "== govrules due examples/requests.csv --as-of $(DEMO_AS_OF)"
+	$(BIN_DEBUG) due examples/requests.csv --as-of $(DEMO_AS_OF)
+
+## test: the whole test suite (unit, end-to-end against the built binary, rule tables).
+test: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+	$(SWIFT) test $(BUILD_FLAGS)
+	python3 Tests/scripts/check_calendar.py
+
+clean:
+	rm -rf .build

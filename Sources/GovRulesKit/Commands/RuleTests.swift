@@ -1,0 +1,245 @@
+import CLuaSandbox
+
+/// `govrules test`: the rule test cases in rules/tests/*.csv, one row per case: ledger columns as
+/// input, `expect_*` columns as the expected result. A blank expectation is not checked.
+public struct RuleTestOptions: Sendable {
+    public enum Format: String, Sendable, CaseIterable { case text, junit }
+    public var rules: String?
+    /// Test files; default every .csv in <rules>/tests.
+    public var files: [String] = []
+    /// Run only the case with this id (申请编号) or at this row (`FILE:ROW`).
+    public var only: String?
+    public var format: Format = .text
+    public var limits = SandboxLimits()
+    public init() {}
+}
+
+/// One expectation a test table may state.
+enum Expectation: String, CaseIterable {
+    case outcome = "expect_outcome"
+    case step = "expect_step"
+    case recorded = "expect_recorded"
+    case regime = "expect_regime"
+    case start = "expect_start"
+    case due = "expect_due"
+    case finalDue = "expect_final_due"
+    case status = "expect_status"
+    case warnings = "expect_warnings"
+
+    var field: String { String(rawValue.dropFirst("expect_".count)) }
+}
+
+public struct RuleTestCase: Sendable {
+    public var file: String
+    public var row: Int
+    public var id: String
+    public var name: String
+    /// (field, expected, actual) for each expectation that failed.
+    public var failures: [(field: String, expected: String, actual: String)]
+    public var error: String?
+    public var passed: Bool { failures.isEmpty && error == nil }
+    /// The step that decided (for coverage).
+    public var step: Int?
+}
+
+public enum RuleTestCommand {
+    static let caseNameHeaders = ["用例", "case", "name", "用例名称"]
+    static let asOfHeaders = ["as_of", "截至日期"]
+
+    public static func run(_ o: RuleTestOptions, write: (String) -> Void) -> CommandOutcome {
+        do {
+            let folder = try RulesFolder.locate(o.rules)
+            let engine = try RuleEngine(folder: folder, limits: o.limits)
+            var files = o.files
+            if files.isEmpty {
+                let dir = folder.url.appendingPathComponent("tests")
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+                files = names.filter { $0.hasSuffix(".csv") }.sorted().map { folder.label + "/tests/" + $0 }
+                if files.isEmpty {
+                    throw Diagnostic(code: "tests-none", file: folder.label + "/tests",
+                                     "没有找到测试用例表（\(folder.label)/tests/*.csv）")
+                }
+            }
+            var cases: [RuleTestCase] = []
+            var problems: [Diagnostic] = []
+            for file in files {
+                do { cases += try runFile(file, engine: engine, only: o.only) }
+                catch let d as Diagnostic { problems.append(d) }
+                catch let l as DiagnosticList { problems += l.diagnostics }
+            }
+            if !problems.isEmpty { return CommandOutcome(status: 1, diagnostics: problems) }
+            if let only = o.only, cases.isEmpty {
+                throw Diagnostic(code: "tests-no-match", "没有找到用例“\(only)”（可写申请编号，或 文件:行号）")
+            }
+            switch o.format {
+            case .text: write(text(cases, rulesArg: o.rules))
+            case .junit: write(junit(cases))
+            }
+            let failed = cases.filter { !$0.passed }.count
+            return CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: [])
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func runFile(_ path: String, engine: RuleEngine, only: String?) throws -> [RuleTestCase] {
+        let policy = engine.policy
+        let reader = try CSVReader(path: path)
+        guard let headerRecord = try reader.next() else {
+            throw Diagnostic(code: "tests-empty", file: path, "测试用例表是空的：第一行应为表头")
+        }
+        let header = headerRecord.strings
+        // Columns that are not ledger columns must be known test columns: a misspelt
+        // expectation must not pass silently.
+        var ledgerHeader = header
+        var expectationField: [Expectation: Int] = [:]
+        var nameField: Int?
+        var asOfField: Int?
+        var problems: [Diagnostic] = []
+        let known = Set(policy.columns.flatMap { [$0.key, $0.header] + $0.aliases }.map(HeaderText.normalize))
+        for (i, h) in header.enumerated() {
+            let n = HeaderText.normalize(h)
+            if let e = Expectation.allCases.first(where: { $0.rawValue == n }) {
+                expectationField[e] = i; ledgerHeader[i] = ""
+            } else if caseNameHeaders.contains(n) {
+                nameField = i; ledgerHeader[i] = ""
+            } else if asOfHeaders.contains(n) {
+                asOfField = i; ledgerHeader[i] = ""
+            } else if !n.isEmpty && !known.contains(n) {
+                let hint = n.hasPrefix("expect") ? "可用的期望列：\(Expectation.allCases.map(\.rawValue).joined(separator: "、"))"
+                    : "应为台账的列名（如 收到日期 / received）、用例、as_of 或 expect_* 期望列"
+                problems.append(Diagnostic(code: "tests-unknown-column", file: path, line: 1,
+                                           "第\(i + 1)列“\(h)”不是已知的列；\(hint)"))
+            }
+        }
+        if expectationField.isEmpty {
+            problems.append(Diagnostic(code: "tests-no-expectation", file: path, line: 1,
+                "测试用例表没有任何期望列（\(Expectation.allCases.map(\.rawValue).joined(separator: "、"))）"))
+        }
+        if !problems.isEmpty { throw DiagnosticList(problems) }
+        let map = try HeaderMap(header: ledgerHeader, file: path, policy: policy)
+        let decoder = RowDecoder(engine: engine)
+        var cases: [RuleTestCase] = []
+        while let record = try reader.next() {
+            if record.isBlank { continue }
+            let id = record.string(map.fieldOfColumn[decoder.idColumn] ?? 0).trimmed
+            if let only, only != id && only != "\(path):\(record.row)" { continue }
+            var c = RuleTestCase(file: path, row: record.row, id: id,
+                                 name: nameField.map { record.string($0).trimmed } ?? "", failures: [])
+            let asOfText = asOfField.map { record.string($0).trimmed } ?? ""
+            let asOf: Day
+            if asOfText.isEmpty {
+                asOf = Day(year: policy.calendarLastYear, month: 12, day: 31) ?? Day(number: 0)
+            } else if let d = Day(iso: asOfText) ?? parseLooseDate(asOfText) {
+                asOf = d
+            } else {
+                c.error = "as_of 的值“\(asOfText)”不是有效日期"
+                cases.append(c); continue
+            }
+            let problems = decoder.decode(record, map: map)
+            if !problems.isEmpty {
+                c.error = problems.map(\.message).joined(separator: "；")
+                cases.append(c); continue
+            }
+            let evaluated: Result<RawResult, LuaFailure> = decoder.values.withUnsafeBufferPointer { values in
+                Result { () throws(LuaFailure) in try engine.evaluate(values, asOf: asOf) }
+            }
+            let raw: RawResult
+            switch evaluated {
+            case .success(let r): raw = r
+            case .failure(let f):
+                c.error = RuleFailure.diagnostic(f, context: "", memoryLimit: engine.limits.memoryBytes,
+                                                 budget: engine.limits.instructionsPerRow).message
+                cases.append(c); continue
+            }
+            if raw.invalidCount > 0 {
+                c.error = engine.lastInvalid().map { "\($0.column)：\($0.message)" }.joined(separator: "；")
+                cases.append(c); continue
+            }
+            c.step = raw.step >= 0 ? raw.step : nil
+            let warnings = raw.warningCount > 0 ? engine.lastWarnings() : []
+            for (e, f) in expectationField.sorted(by: { $0.value < $1.value }) {
+                let expected = record.string(f).trimmed
+                if expected.isEmpty { continue }
+                let actual = actualValue(e, raw, warnings, decoder: decoder, policy: policy)
+                if !matches(e, expected: expected, actual: actual, warnings: warnings) {
+                    c.failures.append((e.field, expected, actual))
+                }
+            }
+            cases.append(c)
+        }
+        return cases
+    }
+
+    static func parseLooseDate(_ s: String) -> Day? {
+        var b = Array(s.utf8)
+        return b.withUnsafeMutableBufferPointer { ValueParser.date(UnsafeBufferPointer($0)) }
+    }
+
+    static func actualValue(_ e: Expectation, _ r: RawResult, _ warnings: [String], decoder: RowDecoder, policy: Policy) -> String {
+        switch e {
+        case .outcome: return policy.outcomes[r.outcome].key
+        case .step: return r.step >= 0 ? policy.steps[r.step].id : ""
+        case .recorded: return decoder.recordedOutcome.map { policy.outcomes[$0].key } ?? ""
+        case .regime: return r.regime.map(String.init) ?? ""
+        case .start: return r.start?.iso ?? ""
+        case .due: return r.due?.iso ?? ""
+        case .finalDue: return r.finalDue?.iso ?? ""
+        case .status: return r.status?.key ?? ""
+        case .warnings: return warnings.isEmpty ? "无" : warnings.joined(separator: "；")
+        }
+    }
+
+    static func matches(_ e: Expectation, expected: String, actual: String, warnings: [String]) -> Bool {
+        switch e {
+        case .warnings:
+            if expected == "无" { return warnings.isEmpty }
+            let parts = expected.split(whereSeparator: { $0 == "；" || $0 == ";" }).map { String($0).trimmed }.filter { !$0.isEmpty }
+            return parts.count == warnings.count && parts.allSatisfy { p in warnings.contains { $0.contains(p) } }
+        case .start, .due, .finalDue:
+            if ["空", "无", "-"].contains(expected) { return actual.isEmpty }
+            return (Day(iso: expected) ?? parseLooseDate(expected))?.iso == actual
+        default:
+            return expected.lowercased() == actual.lowercased()
+        }
+    }
+
+    static func text(_ cases: [RuleTestCase], rulesArg: String?) -> String {
+        var s = ""
+        for c in cases {
+            let title = c.name.isEmpty ? c.id : "\(c.id) \(c.name)"
+            if c.passed {
+                s += "PASS  \(c.file):\(c.row)  \(title)\n"
+                continue
+            }
+            s += "FAIL  \(c.file):\(c.row)  \(title)\n"
+            if let e = c.error { s += "      错误：\(e)\n" }
+            for f in c.failures {
+                s += "      \(f.field)：期望 \(f.expected)，实际 \(f.actual.isEmpty ? "（空）" : f.actual)\n"
+            }
+            let rules = rulesArg.map { " --rules \($0)" } ?? ""
+            s += "      重新运行此用例：govrules test\(rules) --case \(c.file):\(c.row)\n"
+        }
+        let failed = cases.filter { !$0.passed }.count
+        s += "\n\(cases.count - failed) passed, \(failed) failed\n"
+        return s
+    }
+
+    static func junit(_ cases: [RuleTestCase]) -> String {
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        let failed = cases.filter { !$0.passed }.count
+        var s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"govrules\" tests=\"\(cases.count)\" failures=\"\(failed)\">\n"
+        for c in cases {
+            s += "  <testcase classname=\"\(esc(c.file))\" name=\"\(esc(c.id + (c.name.isEmpty ? "" : " " + c.name)))\""
+            if c.passed { s += "/>\n"; continue }
+            let detail = ([c.error].compactMap { $0 } + c.failures.map { "\($0.field): expected \($0.expected), got \($0.actual)" }).joined(separator: "\n")
+            s += ">\n    <failure message=\"\(esc(c.file)):\(c.row)\">\(esc(detail))</failure>\n  </testcase>\n"
+        }
+        return s + "</testsuite>\n"
+    }
+}
+
+import Foundation
