@@ -122,6 +122,17 @@ static int gr_finish(gr_sandbox *s, int status, int base) {
         }
         if (msg) gr_set_error(s, msg, len);
         else gr_set_error(s, "(no message)", 12);
+        /* A chunk that failed to compile (here or in a required module) is marked by the
+         * loader; report it as a syntax error, without the marker or a traceback. */
+        if (code == GR_ERR_RUNTIME && s->error && strncmp(s->error, "\x02syntax:", 8) == 0) {
+            char *m = s->error + 8;
+            char *nl = strstr(m, "\nstack traceback:");
+            size_t n = nl ? (size_t)(nl - m) : strlen(m);
+            memmove(s->error, m, n);
+            s->error[n] = 0;
+            s->error_len = n;
+            code = GR_ERR_SYNTAX;
+        }
     } else if (s->oom) {
         /* The rule caught an out-of-memory error with pcall and carried on: the row still fails,
          * because its result may depend on where the allocation failed. */
@@ -245,21 +256,6 @@ int gr_run_chunk(gr_sandbox *s, const char *code, size_t len, const char *chunkn
     lua_pushlightuserdata(L, &job);
     int status = lua_pcall(L, 1, 0, base + 1);
     int code_out = gr_finish(s, status, base);
-    if (code_out == GR_ERR_RUNTIME && s->error && strncmp(s->error, "\x02syntax:", 8) == 0) {
-        /* Strip the marker and the traceback (a syntax error has no useful stack). */
-        char *msg = s->error + 8;
-        char *nl = strstr(msg, "\nstack traceback:");
-        size_t n = nl ? (size_t)(nl - msg) : strlen(msg);
-        char *copy = (char *)malloc(n + 1);
-        if (copy) {
-            memcpy(copy, msg, n);
-            copy[n] = 0;
-            free(s->error);
-            s->error = copy;
-            s->error_len = n;
-        }
-        code_out = GR_ERR_SYNTAX;
-    }
     return code_out;
 }
 

@@ -119,7 +119,7 @@ public final class LedgerRun {
                 case .failure(let error):
                     try reject([RuleFailure.diagnostic(error, file: map.file, line: record.row,
                         context: "处理申请编号“\(idText)”时，", memoryLimit: engine.limits.memoryBytes,
-                        budget: engine.limits.instructionsPerRow)], record, inputIndex)
+                        budget: engine.limits.instructionsPerRow, rulePaths: engine.folder.sources.map(\.path))], record, inputIndex)
                     continue
                 }
                 if raw.invalidCount > 0 {

@@ -149,7 +149,7 @@ public enum RuleTestCommand {
             case .success(let r): raw = r
             case .failure(let f):
                 c.error = RuleFailure.diagnostic(f, context: "", memoryLimit: engine.limits.memoryBytes,
-                                                 budget: engine.limits.instructionsPerRow).message
+                                                 budget: engine.limits.instructionsPerRow, rulePaths: engine.folder.sources.map(\.path)).message
                 cases.append(c); continue
             }
             if raw.invalidCount > 0 {

@@ -78,9 +78,28 @@ local function safe_tostring(v)
   return tostring(v)
 end
 
+-- Lua calls an xpcall message handler, and __gc finalizers, with debug hooks switched off, so
+-- the instruction budget could not stop a loop inside them. The sandbox's xpcall therefore
+-- runs the handler after the error has unwound (hooks on again), and setmetatable refuses
+-- __gc.
+local pack, unpack = table.pack, table.unpack
+local pcall = pcall
+local function safe_xpcall(f, handler, ...)
+  local r = pack(pcall(f, ...))
+  if r[1] then return unpack(r, 1, r.n) end
+  return false, handler(r[2])
+end
+
+local function safe_setmetatable(t, mt)
+  if type(mt) == "table" and rawget(mt, "__gc") ~= nil then
+    error("规则不能设置 __gc 终结器：它在垃圾回收时运行，不受指令上限约束", 2)
+  end
+  return setmetatable(t, mt)
+end
+
 local base_names = {
   "assert", "error", "ipairs", "next", "pcall", "rawequal", "rawget", "rawlen", "rawset",
-  "select", "setmetatable", "getmetatable", "tonumber", "type", "xpcall", "_VERSION",
+  "select", "getmetatable", "tonumber", "type", "_VERSION",
 }
 local libs = { string = string, table = table, math = math, utf8 = utf8 }
 local shared = {}
@@ -109,6 +128,8 @@ local function new_env()
   for name, proxy in next, shared do env[name] = proxy end
   env.pairs = sorted_pairs
   env.tostring = safe_tostring
+  env.xpcall = safe_xpcall
+  env.setmetatable = safe_setmetatable
   env._G = env
   env.require = require_module
   env.list_modules = list_modules
@@ -136,7 +157,7 @@ require_module = function(name)
   local fn, err = load(src.code, "@" .. src.path, "t", new_env())
   if not fn then
     loading[name] = nil
-    error(err, 0)
+    error("\2syntax:" .. err, 0)  -- the host reports it as a syntax error of that file
   end
   local result = fn(name)
   loading[name] = nil

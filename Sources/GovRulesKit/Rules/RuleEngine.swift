@@ -69,7 +69,8 @@ public final class RuleEngine {
         let entryPath = folder.label + "/policy.lua"
         func fail(_ f: LuaFailure, _ context: String) -> Diagnostic {
             RuleFailure.diagnostic(f, file: entryPath, context: context,
-                                   memoryLimit: limits.memoryBytes, budget: limits.instructionsAtLoad)
+                                   memoryLimit: limits.memoryBytes, budget: limits.instructionsAtLoad,
+                                   rulePaths: folder.sources.map(\.path))
         }
         guard folder.sources.contains(where: { $0.module == Self.entryModule }) else {
             throw Diagnostic(code: "rules-entry", file: entryPath, "规则目录中没有入口文件 policy.lua")

@@ -3,11 +3,34 @@
 enum RuleFailure {
     /// `context`: what the host was doing, e.g. "处理 requests.csv 第5行（申请编号 2020-001）时".
     static func diagnostic(_ failure: LuaFailure, file: String? = nil, line: Int? = nil,
-                           context: String, memoryLimit: Int, budget: Int) -> Diagnostic {
+                           context: String, memoryLimit: Int, budget: Int, rulePaths: [String] = []) -> Diagnostic {
+        // Lua shortens long chunk names to "...tail"; give the rule file its full name back.
+        func full(_ f: String?) -> String? {
+            guard let f, f.hasPrefix("...") else { return f }
+            let tail = f.dropFirst(3)
+            return rulePaths.first { $0.hasSuffix(tail) } ?? f
+        }
+        func fullText(_ text: String) -> String {
+            var t = text
+            for p in rulePaths where p.count > 55 {
+                for cut in stride(from: 1, to: p.count, by: 1) {
+                    let tail = "..." + p.dropFirst(cut)
+                    if tail.count <= 59 && t.contains(tail) { t = t.replacingOccurrences(of: tail, with: p); break }
+                }
+            }
+            return t
+        }
+        let failure: LuaFailure = {
+            switch failure {
+            case .runtime(let m): return .runtime(fullText(m))
+            case .syntax(let m): return .syntax(fullText(m))
+            default: return failure
+            }
+        }()
         switch failure {
         case .syntax(let msg):
             let (f, l, text) = splitPosition(msg)
-            return Diagnostic(code: "rule-syntax", file: f ?? file, line: l ?? line,
+            return Diagnostic(code: "rule-syntax", file: full(f) ?? file, line: l ?? line,
                               "规则文件有语法错误：\(text)")
         case .runtime(let msg):
             let (head, trace) = splitTraceback(msg)

@@ -39,6 +39,10 @@ struct SandboxEscapeTests {
                 code: "rule-budget", messagePart: "指令的上限"),
         Attempt(name: "error handler that loops", snippet: "xpcall(function() while true do end end, function() while true do end end)",
                 code: "rule-budget", messagePart: "指令的上限"),
+        Attempt(name: "error handler that errors and loops", snippet: "xpcall(function() error('x') end, function() while true do end end)",
+                code: "rule-budget", messagePart: "指令的上限"),
+        Attempt(name: "__gc finalizer", snippet: "setmetatable({}, { __gc = function() while true do end end })",
+                code: "rule-error", messagePart: "__gc"),
         Attempt(name: "memory bomb", snippet: "local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end",
                 code: "rule-memory", messagePart: "内存超过上限"),
         Attempt(name: "memory bomb swallowed by pcall", snippet: "pcall(function() local s = string.rep('x', 1 << 30) end)",
@@ -49,7 +53,7 @@ struct SandboxEscapeTests {
                 messagePart: "不能修改共享库 string.format"),
         Attempt(name: "rawset on a shared library", snippet: "rawset(table, 'insert', nil); assert(table.insert ~= nil); rawset(string, 'x', 1); error('after rawset')",
                 code: "rule-error", messagePart: "after rawset"),
-        Attempt(name: "math.random", snippet: "return math.random()", code: "rule-error", messagePart: "random"),
+        Attempt(name: "math.random", snippet: "local x = math.random()", code: "rule-error", messagePart: "random"),
     ]
 
     @Test(arguments: attempts)
@@ -89,7 +93,7 @@ struct SandboxEscapeTests {
     }
 
     @Test func keepGoingWritesValidRowsAfterARuleFailure() throws {
-        let rules = try SandboxHarness.folder(perRow: "if a.id == 'A-1' then local t = {} for i = 1, 1e9 do t[i] = i end end")
+        let rules = try SandboxHarness.folder(perRow: "if a.id == 'A-1' then local s = string.rep('x', 1 << 28) end")
         let ledger = try SandboxHarness.ledger()
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("keepgoing-\(UUID().uuidString).csv")
         var o = ClassifyOptions(ledgers: [ledger.path], asOf: Day(year: 2020, month: 6, day: 1)!)
