@@ -66,4 +66,26 @@ ledger.columns = {
   { key = "decision", header = "办理结果", type = "outcome" },
 }
 
+-- 行政复议、行政诉讼案件台账（table 四 of the annual report, shared/spec/decisions.md §5）
+ledger.appeals_columns = {
+  { key = "id", header = "案件编号", type = "text", required = true },
+  { key = "request_id", header = "申请编号", type = "text" },
+  { key = "kind", header = "案件类型", type = "enum", required = true,
+    values = { { "行政复议", "review" }, { "行政诉讼", "litigation" } } },
+  { key = "route", header = "起诉方式", type = "enum",
+    values = { { "未经复议直接起诉", "direct" }, { "复议后起诉", "after_review" } } },
+  { key = "filed", header = "受理日期", type = "date", required = true },
+  { key = "result", header = "结果", type = "enum",
+    values = { { "维持", "upheld" }, { "纠正", "corrected" }, { "其他", "other" } } },
+  { key = "concluded", header = "审结日期", type = "date", after = "filed" },
+}
+
+-- 主动公开情况（table 二: one row per cell of the year's format, shared/spec/decisions.md §6）
+ledger.proactive_columns = {
+  { key = "item", header = "条目", type = "text", required = true },
+  { key = "row", header = "信息内容", type = "text", required = true },
+  { key = "column", header = "指标", type = "text", required = true },
+  { key = "value", header = "数值", type = "text", required = true },
+}
+
 return ledger

@@ -15,7 +15,7 @@ struct GovRules: ParsableCommand {
         3 rows were rejected under --keep-going; 64 bad flags.
         """,
         version: GovRulesVersion.string,
-        subcommands: [Classify.self, Due.self, RuleTest.self]
+        subcommands: [Classify.self, Due.self, Report.self, RuleTest.self]
     )
 }
 
@@ -203,3 +203,76 @@ struct RuleTest: ParsableCommand {
 }
 
 extension RuleTestOptions.Format: ExpressibleByArgument {}
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the annual report (政府信息公开工作年度报告) of a year in its statutory format.",
+        discussion: """
+        Reports for 2019 and 2020 use 国办公开办函〔2019〕60号, from 2021 国办公开办函〔2021〕30号 (reports/*.json). \
+        Table 三 counts the ledger (the recorded decision where the ledger has one); table 四 comes from --appeals, \
+        table 二 from --proactive, sections 一、五、六 from --narrative. Every identity of the tables is checked \
+        before anything is written.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Request ledgers (the same files classify reads).", valueName: "ledger"))
+    var ledgers: [String]
+
+    @Option(help: ArgumentHelp("The report year.", valueName: "year"))
+    var year: Int
+
+    @Option(help: ArgumentHelp("Appeals ledger (行政复议、行政诉讼) for table 四.", valueName: "file"))
+    var appeals: String?
+
+    @Option(help: ArgumentHelp("Proactive-disclosure figures (主动公开) for table 二.", valueName: "file"))
+    var proactive: String?
+
+    @Option(help: ArgumentHelp("Markdown prose for sections 一、五、六; may insert figures such as {{new.total}}.", valueName: "file"))
+    var narrative: String?
+
+    @Option(help: ArgumentHelp("The agency's name, printed in the title.", valueName: "name"))
+    var agency: String?
+
+    @Option(help: ArgumentHelp("Last year's report as JSON (govrules report --format json), to check 上年结转.", valueName: "file"))
+    var previous: String?
+
+    @Option(help: "Output format: md, html, txt or json.")
+    var format: ReportOutputKind = .md
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @OptionGroup var ruleOptions: RuleOptions
+
+    @Option(help: ArgumentHelp("The report formats folder (default ./reports, then the installed copy).", valueName: "dir"))
+    var reports: String?
+
+    @Option(name: .customLong("format-spec"), help: ArgumentHelp("Use this format file instead of choosing by year.", valueName: "file"))
+    var formatSpec: String?
+
+    @Flag(name: .customLong("allow-inconsistent"), help: "Write the report even if a check fails (the failures are listed in the JSON's checks).")
+    var allowInconsistent = false
+
+    func validate() throws {
+        guard (1990...2200).contains(year) else { throw ValidationError("--year must be a four-digit year.") }
+    }
+
+    func run() throws {
+        var o = ReportOptions(ledgers: ledgers, year: year)
+        o.appeals = appeals
+        o.proactive = proactive
+        o.narrative = narrative
+        o.agency = agency
+        o.previous = previous
+        o.format = format
+        o.output = output
+        o.rules = ruleOptions.rules
+        o.limits = ruleOptions.limits
+        o.reports = reports
+        o.formatSpec = formatSpec
+        o.allowInconsistent = allowInconsistent
+        try CommandSupport.finish(ReportCommand.run(o))
+    }
+}
+
+extension ReportOutputKind: ExpressibleByArgument {}

@@ -97,7 +97,7 @@ public final class LedgerRun {
             while let record = try input.reader.next() {
                 if record.isBlank { continue }
                 var problems = decoder.decode(record, map: map)
-                let idText = record.string(map.fieldOfColumn[decoder.idColumn] ?? 0).trimmed
+                let idText = record.string(map.fieldOfColumn[decoder.idColumn!] ?? 0).trimmed
                 if problems.isEmpty {
                     if let (file, row) = seenIds[idText] {
                         problems.append(Diagnostic(code: "id-duplicate", file: map.file, line: record.row,
@@ -125,7 +125,7 @@ public final class LedgerRun {
                 if raw.invalidCount > 0 {
                     let invalid = engine.lastInvalid().map { item -> Diagnostic in
                         let c = policy.columns.firstIndex { $0.key == item.column }
-                        let header = c.map { map.writtenHeader(ofColumn: $0, policy: policy) } ?? item.column
+                        let header = c.map { map.writtenHeader(ofColumn: $0, columns: policy.columns) } ?? item.column
                         let value = c.flatMap { map.fieldOfColumn[$0] }.map { record.string($0).trimmed } ?? ""
                         return Diagnostic(code: "rule-invalid", file: map.file, line: record.row,
                                           "列“\(header)”的值“\(value)”：\(item.message)")
@@ -139,8 +139,8 @@ public final class LedgerRun {
                     warnings.append("台账记录的办理结果“\(policy.outcomes[recorded].label)”与规则结论“\(policy.outcomes[raw.outcome].label)”不一致；年度报告按记录的办理结果统计")
                 }
                 let row = ClassifiedRow(file: map.file, row: record.row, id: idText, result: raw, warnings: warnings,
-                                        recorded: recorded, applicantType: decoder.choice(decoder.applicantTypeColumn) ?? 0,
-                                        received: decoder.day(decoder.receivedColumn)!,
+                                        recorded: recorded, applicantType: decoder.choice(decoder.applicantTypeColumn!) ?? 0,
+                                        received: decoder.day(decoder.receivedColumn!)!,
                                         replied: decoder.repliedColumn.flatMap { decoder.day($0) })
                 try accept(row, record, inputIndex)
             }

@@ -122,7 +122,7 @@ public enum RuleTestCommand {
         var cases: [RuleTestCase] = []
         while let record = try reader.next() {
             if record.isBlank { continue }
-            let id = record.string(map.fieldOfColumn[decoder.idColumn] ?? 0).trimmed
+            let id = record.string(map.fieldOfColumn[decoder.idColumn!] ?? 0).trimmed
             if let only, only != id && only != "\(path):\(record.row)" { continue }
             var c = RuleTestCase(file: path, row: record.row, id: id,
                                  name: nameField.map { record.string($0).trimmed } ?? "", failures: [])

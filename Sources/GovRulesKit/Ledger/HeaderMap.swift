@@ -10,20 +10,24 @@ struct HeaderMap {
     var warnings: [Diagnostic] = []
 
     /// The header as written for a policy column (for messages), else its Chinese name.
-    func writtenHeader(ofColumn c: Int, policy: Policy) -> String {
+    func writtenHeader(ofColumn c: Int, columns: [ColumnSpec]) -> String {
         if let f = fieldOfColumn[c] { return headers[f] }
-        return policy.columns[c].header
+        return columns[c].header
     }
 
     init(header: [String], file: String, policy: Policy) throws {
+        try self.init(header: header, file: file, columns: policy.columns)
+    }
+
+    init(header: [String], file: String, columns: [ColumnSpec]) throws {
         self.file = file
         self.headers = header
         var lookup: [String: Int] = [:]
-        for (i, c) in policy.columns.enumerated() {
+        for (i, c) in columns.enumerated() {
             for name in [c.key, c.header] + c.aliases { lookup[HeaderText.normalize(name)] = i }
         }
         var columnOfField = [Int?](repeating: nil, count: header.count)
-        var fieldOfColumn = [Int?](repeating: nil, count: policy.columns.count)
+        var fieldOfColumn = [Int?](repeating: nil, count: columns.count)
         var problems: [Diagnostic] = []
         var warnings: [Diagnostic] = []
         for (f, h) in header.enumerated() {
@@ -32,7 +36,7 @@ struct HeaderMap {
             if let c = lookup[n] {
                 if let earlier = fieldOfColumn[c] {
                     problems.append(Diagnostic(code: "header-duplicate", file: file, line: 1,
-                        "列“\(h)”与第\(earlier + 1)列“\(header[earlier])”都是“\(policy.columns[c].header)”（\(policy.columns[c].key)）；每列只能出现一次"))
+                        "列“\(h)”与第\(earlier + 1)列“\(header[earlier])”都是“\(columns[c].header)”（\(columns[c].key)）；每列只能出现一次"))
                     continue
                 }
                 columnOfField[f] = c
@@ -45,7 +49,7 @@ struct HeaderMap {
             let n = HeaderText.normalize(h)
             if n.isEmpty { continue }
             var best: (Int, Int, String)? = nil
-            for (c, spec) in policy.columns.enumerated() where fieldOfColumn[c] == nil {
+            for (c, spec) in columns.enumerated() where fieldOfColumn[c] == nil {
                 for name in [spec.key, spec.header] + spec.aliases {
                     let m = HeaderText.normalize(name)
                     let d = HeaderText.editDistance(n, m)
@@ -56,12 +60,12 @@ struct HeaderMap {
                 }
             }
             if let (_, c, _) = best {
-                let spec = policy.columns[c]
+                let spec = columns[c]
                 warnings.append(Diagnostic(.warning, code: "header-near-miss", file: file, line: 1,
                     "第\(f + 1)列“\(h)”不是已知的列，将原样保留；是否想写“\(spec.header)”（\(spec.key)）？如是，请改正表头"))
             }
         }
-        for (c, spec) in policy.columns.enumerated() where spec.required && fieldOfColumn[c] == nil {
+        for (c, spec) in columns.enumerated() where spec.required && fieldOfColumn[c] == nil {
             problems.append(Diagnostic(code: "header-missing", file: file, line: 1,
                 "台账缺少必填列“\(spec.header)”（\(spec.key)）；表头可用中文或英文列名"))
         }

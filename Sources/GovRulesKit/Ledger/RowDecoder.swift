@@ -8,6 +8,9 @@ import CLuaSandbox
 /// buffer and is valid until the reader moves on.
 final class RowDecoder {
     let policy: Policy
+    /// The table's columns: the request ledger's (columns), or another table read the
+    /// same way (the appeals ledger, the proactive-disclosure figures).
+    let columns: [ColumnSpec]
     private(set) var values: [gr_value]
     /// Per column: (Chinese bytes, English bytes) of each allowed value.
     private let choices: [[(zh: [UInt8], en: [UInt8])]]
@@ -21,30 +24,45 @@ final class RowDecoder {
     private let rulesLabel: String
     private var listRanges: [Range<Int>] = []
 
-    let idColumn: Int
-    let receivedColumn: Int
+    let idColumn: Int?
+    let receivedColumn: Int?
     let repliedColumn: Int?
-    let applicantTypeColumn: Int
+    let applicantTypeColumn: Int?
     let decisionColumn: Int?
 
-    init(engine: RuleEngine) {
-        let policy = engine.policy
+    convenience init(engine: RuleEngine) {
+        self.init(columns: engine.policy.columns, policy: engine.policy, valueBase: engine.valueBase,
+                  outcomeBase: engine.outcomeBase, rulesLabel: engine.folder.label)
+    }
+
+    /// A decoder for a table that is not passed to Lua (symbol bases are then plain indexes).
+    init(columns: [ColumnSpec], policy: Policy, valueBase: [Int32]? = nil, outcomeBase: Int32 = 0, rulesLabel: String) {
         self.policy = policy
-        values = [gr_value](repeating: gr_value(), count: policy.columns.count)
-        choices = policy.columns.map { c in c.values.map { (Array($0.zh.utf8), Array($0.en.utf8)) } }
-        defaults = policy.columns.map { c in c.defaultValue.flatMap { d in c.values.firstIndex { $0.en == d } } }
-        afterColumn = policy.columns.map { c in c.after.flatMap { a in policy.columns.firstIndex { $0.key == a } } }
-        valueBase = engine.valueBase
-        outcomeBase = engine.outcomeBase
+        self.columns = columns
+        values = [gr_value](repeating: gr_value(), count: columns.count)
+        choices = columns.map { c in c.values.map { (Array($0.zh.utf8), Array($0.en.utf8)) } }
+        defaults = columns.map { c in c.defaultValue.flatMap { d in c.values.firstIndex { $0.en == d } } }
+        afterColumn = columns.map { c in c.after.flatMap { a in columns.firstIndex { $0.key == a } } }
+        self.valueBase = valueBase ?? [Int32](repeating: 0, count: columns.count)
+        self.outcomeBase = outcomeBase
         outcomeByLabel = OutcomeLabels.table(policy.outcomes)
         firstDay = Day(year: policy.calendarFirstYear, month: 1, day: 1) ?? Day(number: 0)
         lastDay = Day(year: policy.calendarLastYear, month: 12, day: 31) ?? Day(number: 0)
-        rulesLabel = engine.folder.label
-        idColumn = policy.columns.firstIndex { $0.key == "id" }!
-        receivedColumn = policy.columns.firstIndex { $0.key == "received" }!
-        repliedColumn = policy.columns.firstIndex { $0.key == "replied" }
-        applicantTypeColumn = policy.columns.firstIndex { $0.key == "applicant_type" }!
-        decisionColumn = policy.columns.firstIndex { $0.type == .outcome }
+        self.rulesLabel = rulesLabel
+        idColumn = columns.firstIndex { $0.key == "id" }
+        receivedColumn = columns.firstIndex { $0.key == "received" }
+        repliedColumn = columns.firstIndex { $0.key == "replied" }
+        applicantTypeColumn = columns.firstIndex { $0.key == "applicant_type" }
+        decisionColumn = columns.firstIndex { $0.type == .outcome }
+    }
+
+    func column(_ key: String) -> Int? { columns.firstIndex { $0.key == key } }
+
+    /// The cell's text, for text columns read outside the hot path.
+    func text(_ column: Int) -> String? {
+        let v = values[column]
+        guard v.kind == Int32(GR_BYTES), let p = v.p else { return nil }
+        return String(decoding: UnsafeRawBufferPointer(start: p, count: v.len), as: UTF8.self)
     }
 
     // MARK: Typed access after decode
@@ -76,9 +94,9 @@ final class RowDecoder {
         for c in 0..<values.count {
             guard let f = map.fieldOfColumn[c] else {
                 values[c] = defaultValue(c)
-                if policy.columns[c].required {
+                if columns[c].required {
                     problems.append(Diagnostic(code: "cell-required", file: file, line: record.row,
-                        "缺少必填列“\(policy.columns[c].header)”（\(policy.columns[c].key)）"))
+                        "缺少必填列“\(columns[c].header)”（\(columns[c].key)）"))
                 }
                 continue
             }
@@ -86,7 +104,7 @@ final class RowDecoder {
                 let cell = ValueParser.trimmed(raw)
                 if cell.isEmpty {
                     values[c] = defaultValue(c)
-                    if policy.columns[c].required {
+                    if columns[c].required {
                         problems.append(cellProblem(record, map, c, f, "不能为空", allowed: allowedText(c)))
                     }
                     return
@@ -104,7 +122,7 @@ final class RowDecoder {
             if later < earlier {
                 let f = map.fieldOfColumn[c]!
                 problems.append(Diagnostic(code: "date-order", file: file, line: record.row,
-                    "列“\(map.headers[f])”的值“\(record.string(f).trimmed)”早于“\(map.writtenHeader(ofColumn: a, policy: policy))”（\(earlier.iso)）；\(policy.columns[c].header)不能早于\(policy.columns[a].header)"))
+                    "列“\(map.headers[f])”的值“\(record.string(f).trimmed)”早于“\(map.writtenHeader(ofColumn: a, columns: columns))”（\(earlier.iso)）；\(columns[c].header)不能早于\(columns[a].header)"))
             }
         }
         return problems
@@ -117,7 +135,7 @@ final class RowDecoder {
 
     /// Parses one non-empty cell into `values[c]`; returns what is wrong with it, or nil.
     private func decodeCell(_ c: Int, _ cell: UnsafeBufferPointer<UInt8>) -> String? {
-        switch policy.columns[c].type {
+        switch columns[c].type {
         case .text:
             values[c] = gr_value(kind: Int32(GR_BYTES), aux: 0, i: 0,
                                  p: UnsafeRawPointer(cell.baseAddress!).assumingMemoryBound(to: CChar.self), len: cell.count)
@@ -170,7 +188,7 @@ final class RowDecoder {
     }
 
     private func allowedText(_ c: Int) -> String {
-        let spec = policy.columns[c]
+        let spec = columns[c]
         switch spec.type {
         case .text: return "任意文字"
         case .date: return "日期，如 2020-03-04、2020/3/4、2020.3.4、2020年3月4日"
@@ -185,7 +203,7 @@ final class RowDecoder {
 
     private func cellProblem(_ record: CSVRecord, _ map: HeaderMap, _ c: Int, _ f: Int, _ problem: String, allowed: String) -> Diagnostic {
         let value = record.string(f).trimmed
-        let spec = policy.columns[c]
+        let spec = columns[c]
         let code: String
         switch spec.type {
         case .date: code = value.isEmpty ? "cell-required" : "cell-date"

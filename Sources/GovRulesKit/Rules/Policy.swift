@@ -5,6 +5,9 @@ public struct Policy: Sendable {
 
     public var apiVersion: Int
     public var columns: [ColumnSpec]
+    /// The appeals ledger (table 四) and the proactive-disclosure figures (table 二).
+    public var appealsColumns: [ColumnSpec]
+    public var proactiveColumns: [ColumnSpec]
     public var outcomes: [OutcomeSpec]
     public var steps: [StepSpec]
     public var calendarFirstYear: Int
@@ -65,6 +68,43 @@ struct PolicyDecoder {
         problems.append(Diagnostic(code: code, file: file ?? entryPath, line: line, message))
     }
 
+    mutating func decodeColumns(_ v: LuaValue?, name: String, file: String) -> [ColumnSpec] {
+        var columns: [ColumnSpec] = []
+        for (i, c) in (v?.table?.array ?? []).enumerated() {
+            guard let c = c.table, let key = c["key"].string, let header = c["header"].string,
+                  let typeName = c["type"].string else {
+                fail("rules-schema", "ledger.\(name) 第\(i + 1)列缺少 key、header 或 type", file: file); continue
+            }
+            guard let type = ColumnType(rawValue: typeName) else {
+                fail("rules-schema", "列 \(key) 的类型“\(typeName)”未知；可用：\(ColumnType.allCases.map(\.rawValue).joined(separator: "、"))", file: file)
+                continue
+            }
+            var values: [(String, String)] = []
+            for pair in c["values"].table?.array ?? [] {
+                if let p = pair.table?.array, p.count == 2, let zh = p[0].string, let en = p[1].string {
+                    values.append((zh, en))
+                } else {
+                    fail("rules-schema", "列 \(key) 的取值应写作 { \"中文\", \"english\" }", file: file)
+                }
+            }
+            if (type == .enum || type == .list) && values.isEmpty {
+                fail("rules-schema", "列 \(key) 是 \(typeName) 类型，但没有列出取值 values", file: file)
+            }
+            if type == .list && values.count > 64 {
+                fail("rules-schema", "列 \(key) 的取值超过 64 个", file: file)
+            }
+            let def = c["default"].string
+            if let def, type == .enum, !values.contains(where: { $0.1 == def }) {
+                fail("rules-schema", "列 \(key) 的默认值“\(def)”不在其取值之中", file: file)
+            }
+            columns.append(ColumnSpec(key: key, header: header,
+                                      aliases: (c["aliases"].table?.array ?? []).compactMap(\.string),
+                                      type: type, required: c["required"].bool ?? false, defaultValue: def,
+                                      values: values.map { (zh: $0.0, en: $0.1) }, after: c["after"].string))
+        }
+        return columns
+    }
+
     mutating func decode(_ v: LuaValue, rulesLabel: String) throws -> Policy {
         guard let t = v.table else {
             throw Diagnostic(code: "rules-entry", file: entryPath, "规则入口必须返回一个表")
@@ -75,38 +115,12 @@ struct PolicyDecoder {
                 "规则声明的接口版本 api_version = \(t["api_version"].int.map(String.init) ?? "（未填写）")，本程序支持的版本为 \(Policy.supportedAPIVersions.map(String.init).joined(separator: "、"))；请按所支持的版本修改规则，或升级 govrules")
         }
         let ledgerFile = rulesLabel + "/ledger.lua"
-        var columns: [ColumnSpec] = []
-        for (i, c) in (t["ledger"].table?["columns"].table?.array ?? []).enumerated() {
-            guard let c = c.table, let key = c["key"].string, let header = c["header"].string,
-                  let typeName = c["type"].string else {
-                fail("rules-schema", "第\(i + 1)列缺少 key、header 或 type", file: ledgerFile); continue
-            }
-            guard let type = ColumnType(rawValue: typeName) else {
-                fail("rules-schema", "列 \(key) 的类型“\(typeName)”未知；可用：\(ColumnType.allCases.map(\.rawValue).joined(separator: "、"))", file: ledgerFile)
-                continue
-            }
-            var values: [(String, String)] = []
-            for pair in c["values"].table?.array ?? [] {
-                if let p = pair.table?.array, p.count == 2, let zh = p[0].string, let en = p[1].string {
-                    values.append((zh, en))
-                } else {
-                    fail("rules-schema", "列 \(key) 的取值应写作 { \"中文\", \"english\" }", file: ledgerFile)
-                }
-            }
-            if (type == .enum || type == .list) && values.isEmpty {
-                fail("rules-schema", "列 \(key) 是 \(typeName) 类型，但没有列出取值 values", file: ledgerFile)
-            }
-            let def = c["default"].string
-            if let def, type == .enum, !values.contains(where: { $0.1 == def }) {
-                fail("rules-schema", "列 \(key) 的默认值“\(def)”不在其取值之中", file: ledgerFile)
-            }
-            columns.append(ColumnSpec(key: key, header: header,
-                                      aliases: (c["aliases"].table?.array ?? []).compactMap(\.string),
-                                      type: type, required: c["required"].bool ?? false, defaultValue: def,
-                                      values: values.map { (zh: $0.0, en: $0.1) }, after: c["after"].string))
-        }
+        let ledgerTable = t["ledger"].table
+        let columns = decodeColumns(ledgerTable?["columns"], name: "columns", file: ledgerFile)
+        let appealsColumns = decodeColumns(ledgerTable?["appeals_columns"], name: "appeals_columns", file: ledgerFile)
+        let proactiveColumns = decodeColumns(ledgerTable?["proactive_columns"], name: "proactive_columns", file: ledgerFile)
         if columns.isEmpty { fail("rules-schema", "ledger.columns 为空：规则必须列出台账的列", file: ledgerFile) }
-        for c in columns where c.after != nil && !columns.contains(where: { $0.key == c.after }) {
+        for c in columns + appealsColumns + proactiveColumns where c.after != nil && !(columns + appealsColumns + proactiveColumns).contains(where: { $0.key == c.after }) {
             fail("rules-schema", "列 \(c.key) 的 after = \"\(c.after!)\" 不是已定义的列", file: ledgerFile)
         }
         for required in ["id", "received", "applicant_type"] where !columns.contains(where: { $0.key == required }) {
@@ -141,7 +155,8 @@ struct PolicyDecoder {
             for (k, v) in r.fields { if let y = Int(k), let d = v.table?["days"].int, let m = v.table?["max_extension"].int { regimes[y] = (d, m) } }
             // integer keys arrive in the array part only when they are 1...n; regimes use years.
         }
-        let policy = Policy(apiVersion: version, columns: columns, outcomes: outcomes, steps: steps,
+        let policy = Policy(apiVersion: version, columns: columns, appealsColumns: appealsColumns,
+                            proactiveColumns: proactiveColumns, outcomes: outcomes, steps: steps,
                             calendarFirstYear: cal?["first_year"].int ?? 0, calendarLastYear: cal?["last_year"].int ?? 0,
                             regimes: regimes.mapValues { (days: $0.0, maxExtension: $0.1) })
         if !problems.isEmpty { throw DiagnosticList(problems) }

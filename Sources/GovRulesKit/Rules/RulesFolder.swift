@@ -11,19 +11,8 @@ public struct RulesFolder: Sendable {
 
     /// Where to look when `--rules` is not given: `./rules`, then the copy installed beside the
     /// executable (`<bin>/../share/govrules/rules`, or `<bin>/rules`).
-    public static func locate(_ given: String?, name: String = "rules") throws -> RulesFolder {
-        if let given { return try RulesFolder(path: given) }
-        let fm = FileManager.default
-        var candidates = [name]
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        candidates.append(exe.appendingPathComponent("../share/govrules/\(name)").standardized.path)
-        candidates.append(exe.appendingPathComponent(name).path)
-        for c in candidates {
-            var isDir: ObjCBool = false
-            if fm.fileExists(atPath: c, isDirectory: &isDir), isDir.boolValue { return try RulesFolder(path: c) }
-        }
-        throw Diagnostic(code: "rules-not-found",
-            "找不到规则目录：当前目录下没有 \(name)/，程序旁也没有安装的副本；请用 --\(name) 指定规则目录")
+    public static func locate(_ given: String?) throws -> RulesFolder {
+        try RulesFolder(path: ResourceFolder.locate(given, name: "rules"))
     }
 
     public init(path: String) throws {

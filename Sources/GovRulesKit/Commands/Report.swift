@@ -1,0 +1,175 @@
+import Foundation
+
+/// `govrules report`: the statutory annual report of one year, from the same ledger the clerk
+/// keeps, in the format the year prescribes.
+public struct ReportOptions: Sendable {
+    public var ledgers: [String]
+    public var year: Int
+    public var appeals: String?
+    public var proactive: String?
+    public var narrative: String?
+    public var agency: String?
+    public var previous: String?
+    public var format: ReportOutputKind = .md
+    public var output: String?
+    public var rules: String?
+    public var reports: String?
+    public var formatSpec: String?
+    public var allowInconsistent = false
+    public var limits = SandboxLimits()
+
+    public init(ledgers: [String], year: Int) {
+        self.ledgers = ledgers
+        self.year = year
+    }
+}
+
+public enum ReportCommand {
+    public static func run(_ o: ReportOptions) -> CommandOutcome {
+        var warnings: [Diagnostic] = []
+        do {
+            let folder = try RulesFolder.locate(o.rules)
+            let engine = try RuleEngine(folder: folder, limits: o.limits)
+            let policy = engine.policy
+            let keys = policy.outcomes.map(\.key)
+            let format: ReportFormat
+            if let spec = o.formatSpec {
+                format = try ReportFormat.load(path: spec, validOutcomeKeys: keys)
+            } else {
+                let dir = try ResourceFolder.locate(o.reports, name: "reports")
+                format = try ReportFormat.select(year: o.year, reportsDirectory: dir, validOutcomeKeys: keys)
+            }
+
+            // Every application is classified as of the end of the year; deadlines play no part
+            // in the counts, but a row the rules reject must not be silently left out.
+            guard let yearEnd = Day(year: o.year, month: 12, day: 31) else {
+                throw Diagnostic(code: "report-year", "年份 \(o.year) 无效")
+            }
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: min(yearEnd, Day(year: policy.calendarLastYear, month: 12, day: 31)!))
+            warnings += run.warnings
+            var counter = ApplicationCounter(year: o.year)
+            var rejected: [Diagnostic] = []
+            try run.run(accept: { row, _, _ in
+                counter.add(ReportApplication(applicantType: row.applicantType, received: row.received,
+                                              replied: row.replied, outcome: policy.outcomes[row.countedOutcome].key))
+            }, reject: { problems, _, _ in rejected += problems })
+            if !rejected.isEmpty {
+                return CommandOutcome(status: 1, diagnostics: warnings + rejected,
+                    report: "台账有 \(rejected.count) 处错误；年度报告必须统计每一件申请，请改正后重新生成（可用 govrules classify 逐行查看）。\n")
+            }
+
+            var appeals: [AppealCase] = []
+            if let path = o.appeals {
+                warnings += try readAppeals(path, policy: policy, rulesLabel: folder.label, into: &appeals)
+            }
+            var proactive: [ProactiveCell] = []
+            if let path = o.proactive {
+                warnings += try readProactive(path, policy: policy, rulesLabel: folder.label, into: &proactive)
+            }
+            let narrative = try o.narrative.map { try Narrative.load(path: $0) }
+            let previous = try o.previous.map { try PreviousReport.load(path: $0) }
+            let inputs = o.ledgers + [o.appeals, o.proactive, o.narrative, o.previous].compactMap { $0 }
+            let provenance = try ReportProvenance.computing(rulesDirectory: folder.url.path, inputPaths: inputs,
+                                                            generatedBy: "govrules \(GovRulesVersion.string)")
+            let request = ReportRequest(year: o.year, agency: o.agency, format: format, counter: counter,
+                                        appeals: appeals, proactive: proactive, narrative: narrative,
+                                        previous: previous, provenance: provenance, allowInconsistent: o.allowInconsistent)
+            let report = try buildReport(request)
+            warnings += report.warnings
+            let text = report.render(o.format)
+            let sink: OutputSink = try o.output.map { try AtomicFileSink(path: $0) } ?? StandardOutputSink()
+            do {
+                try sink.write(text)
+                try sink.commit()
+            } catch {
+                sink.abandon()
+                throw error
+            }
+            return CommandOutcome(status: 0, diagnostics: warnings)
+        } catch {
+            var f = CommandOutcome.failure(error)
+            f.diagnostics = warnings + f.diagnostics
+            return f
+        }
+    }
+
+    static func readAppeals(_ path: String, policy: Policy, rulesLabel: String, into cases: inout [AppealCase]) throws -> [Diagnostic] {
+        let cols = policy.appealsColumns
+        guard let kindC = cols.firstIndex(where: { $0.key == "kind" }), let filedC = cols.firstIndex(where: { $0.key == "filed" }),
+              let idC = cols.firstIndex(where: { $0.key == "id" }) else {
+            throw Diagnostic(code: "rules-schema", file: rulesLabel + "/ledger.lua", "ledger.appeals_columns 必须有 id、kind、filed 列")
+        }
+        let routeC = cols.firstIndex { $0.key == "route" }
+        let resultC = cols.firstIndex { $0.key == "result" }
+        let concludedC = cols.firstIndex { $0.key == "concluded" }
+        var seen: [String: Int] = [:]
+        var collected: [AppealCase] = []
+        let warnings = try TableReader.read(path: path, columns: cols, policy: policy, rulesLabel: rulesLabel) { d, record in
+            var problems: [Diagnostic] = []
+            let id = d.text(idC) ?? ""
+            if let earlier = seen[id] {
+                problems.append(Diagnostic(code: "id-duplicate", file: path, line: record.row, "案件编号“\(id)”重复：第\(earlier)行已使用"))
+            }
+            seen[id] = record.row
+            let kind: AppealCase.Kind = d.choice(kindC) == 0 ? .review : .litigation
+            let route = routeC.flatMap { d.choice($0) }.map { $0 == 0 ? AppealCase.Route.direct : .afterReview }
+            if kind == .litigation && route == nil {
+                problems.append(Diagnostic(code: "cell-required", file: path, line: record.row,
+                    "案件“\(id)”是行政诉讼，必须填写“起诉方式”。允许：未经复议直接起诉（direct）、复议后起诉（after_review）"))
+            }
+            let result = resultC.flatMap { d.choice($0) }.map { [AppealCase.Result.upheld, .corrected, .other][$0] }
+            let concluded = concludedC.flatMap { d.day($0) }
+            if result != nil && concluded == nil {
+                problems.append(Diagnostic(code: "cell-required", file: path, line: record.row,
+                    "案件“\(id)”已填写“结果”，必须同时填写“审结日期”"))
+            }
+            if problems.isEmpty {
+                collected.append(AppealCase(kind: kind, route: kind == .litigation ? route : nil, filed: d.day(filedC)!,
+                                            result: result, concluded: concluded, id: id, file: path, line: record.row))
+            }
+            return problems
+        }
+        cases += collected
+        return warnings
+    }
+
+    static func readProactive(_ path: String, policy: Policy, rulesLabel: String, into cells: inout [ProactiveCell]) throws -> [Diagnostic] {
+        let cols = policy.proactiveColumns
+        let idx = ["item", "row", "column", "value"].map { k in cols.firstIndex { $0.key == k } }
+        guard idx.allSatisfy({ $0 != nil }) else {
+            throw Diagnostic(code: "rules-schema", file: rulesLabel + "/ledger.lua", "ledger.proactive_columns 必须有 item、row、column、value 列")
+        }
+        var collected: [ProactiveCell] = []
+        let warnings = try TableReader.read(path: path, columns: cols, policy: policy, rulesLabel: rulesLabel) { d, record in
+            collected.append(ProactiveCell(item: d.text(idx[0]!) ?? "", row: d.text(idx[1]!) ?? "", column: d.text(idx[2]!) ?? "",
+                                           value: d.text(idx[3]!) ?? "", file: path, line: record.row))
+            return []
+        }
+        cells += collected
+        return warnings
+    }
+}
+
+/// A folder of data shipped with govrules (rules/, reports/): as given, else `./NAME`, else the
+/// copy installed beside the executable.
+enum ResourceFolder {
+    static func locate(_ given: String?, name: String) throws -> String {
+        let fm = FileManager.default
+        func isDir(_ p: String) -> Bool {
+            var d: ObjCBool = false
+            return fm.fileExists(atPath: p, isDirectory: &d) && d.boolValue
+        }
+        if let given {
+            guard isDir(given) else {
+                throw Diagnostic(code: "\(name)-not-found", "目录 \(given) 不存在或不是目录（--\(name)）")
+            }
+            return given
+        }
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for c in [name, exe.appendingPathComponent("../share/govrules/\(name)").standardized.path, exe.appendingPathComponent(name).path] where isDir(c) {
+            return c
+        }
+        throw Diagnostic(code: "\(name)-not-found",
+            "找不到 \(name)/ 目录：当前目录下没有，程序旁也没有安装的副本；请用 --\(name) 指定")
+    }
+}
