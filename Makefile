@@ -46,11 +46,15 @@ demo: build
 	@echo "…"
 	@echo "The whole report: $(DEMO_DIR)/report-2024.html (open it in a browser; it prints on A4)."
 
-## test: the whole test suite (unit, end-to-end against the built binary, rule tables).
+## test: the whole test suite: unit and end-to-end tests, the calendar checked against the
+## holiday notices, deadlines checked against an independent oracle, and the policy's own test
+## tables with 100% step coverage.
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 	$(SWIFT) test $(BUILD_FLAGS)
 	python3 Tests/scripts/check_calendar.py
+	python3 Tests/scripts/deadline_oracle.py ../shared/domain/holidays.json rules/tests/deadlines.csv --govrules $(BIN_DEBUG) --rules rules
+	$(BIN_DEBUG) test --coverage --min-coverage 100
 
 clean:
 	rm -rf .build

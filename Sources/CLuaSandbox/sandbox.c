@@ -29,7 +29,49 @@ struct gr_sandbox {
     int nsymbols;
     char *error;              /* last error message (malloc'd, outside the Lua heap) */
     size_t error_len;
+    /* Line coverage (off unless gr_coverage_enable): per chunk, a bitmap of executed lines. */
+    int coverage;
+    struct gr_cov_file { char *source; unsigned char *lines; int cap; } *cov;
+    int ncov, capcov;
 };
+
+static int gr_hook_mask(const gr_sandbox *s) {
+    return LUA_MASKCOUNT | (s->coverage ? LUA_MASKLINE : 0);
+}
+
+static void gr_cov_record(gr_sandbox *s, const char *source, int line) {
+    if (source == NULL || line <= 0) return;
+    int i;
+    for (i = 0; i < s->ncov; i++) {
+        if (strcmp(s->cov[i].source, source) == 0) break;
+    }
+    if (i == s->ncov) {
+        if (s->ncov == s->capcov) {
+            int cap = s->capcov ? s->capcov * 2 : 16;
+            void *n = realloc(s->cov, (size_t)cap * sizeof(*s->cov));
+            if (n == NULL) return;
+            s->cov = n;
+            s->capcov = cap;
+        }
+        char *copy = strdup(source);
+        if (copy == NULL) return;
+        s->cov[i].source = copy;
+        s->cov[i].lines = NULL;
+        s->cov[i].cap = 0;
+        s->ncov++;
+    }
+    struct gr_cov_file *f = &s->cov[i];
+    if (line >= f->cap) {
+        int cap = f->cap ? f->cap : 256;
+        while (cap <= line) cap *= 2;
+        unsigned char *n = realloc(f->lines, (size_t)cap);
+        if (n == NULL) return;
+        memset(n + f->cap, 0, (size_t)(cap - f->cap));
+        f->lines = n;
+        f->cap = cap;
+    }
+    f->lines[line] = 1;
+}
 
 static gr_sandbox *sandbox_of(lua_State *L) {
     return *(gr_sandbox **)lua_getextraspace(L);
@@ -61,8 +103,12 @@ static void *gr_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
  * rule's own pcall may catch the error but can never run another instruction without raising
  * it again: the error always reaches the host. */
 static void gr_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
     gr_sandbox *s = sandbox_of(L);
+    if (ar->event == LUA_HOOKLINE) {
+        if (s->killed) { lua_pushstring(L, GR_BUDGET_MARK); lua_error(L); }
+        if (lua_getinfo(L, "S", ar)) gr_cov_record(s, ar->source, ar->currentline);
+        return;
+    }
     if (!s->killed) {
         s->remaining -= GR_HOOK_GRANULARITY;
         if (s->remaining > 0) return;
@@ -78,7 +124,7 @@ static void gr_arm(gr_sandbox *s) {
     s->killed = 0;
     s->slack = 0;
     s->remaining = s->budget;
-    lua_sethook(s->L, gr_hook, LUA_MASKCOUNT, GR_HOOK_GRANULARITY);
+    lua_sethook(s->L, gr_hook, gr_hook_mask(s), GR_HOOK_GRANULARITY);
 }
 
 static void gr_set_error(gr_sandbox *s, const char *msg, size_t len) {
@@ -144,7 +190,7 @@ static int gr_finish(gr_sandbox *s, int status, int base) {
     }
     lua_settop(L, base);
     s->slack = 0;
-    lua_sethook(L, gr_hook, LUA_MASKCOUNT, GR_HOOK_GRANULARITY);
+    lua_sethook(L, gr_hook, gr_hook_mask(s), GR_HOOK_GRANULARITY);
     return code;
 }
 
@@ -176,6 +222,8 @@ gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
 void gr_free(gr_sandbox *s) {
     if (s == NULL) return;
     if (s->L) lua_close(s->L);
+    for (int i = 0; i < s->ncov; i++) { free(s->cov[i].source); free(s->cov[i].lines); }
+    free(s->cov);
     free(s->error);
     free(s);
 }
@@ -433,4 +481,90 @@ int gr_ref_type(gr_sandbox *s, int ref) {
 void gr_unref(gr_sandbox *s, int ref) {
     if (ref == LUA_NOREF || ref == LUA_REFNIL) return;
     luaL_unref(s->L, LUA_REGISTRYINDEX, ref);
+}
+
+/* ---- Coverage ------------------------------------------------------------------------------ */
+
+void gr_coverage_enable(gr_sandbox *s, int on) {
+    s->coverage = on;
+    lua_sethook(s->L, gr_hook, gr_hook_mask(s), GR_HOOK_GRANULARITY);
+}
+
+void gr_coverage_hits(gr_sandbox *s, gr_line_callback cb, void *ctx) {
+    for (int i = 0; i < s->ncov; i++) {
+        struct gr_cov_file *f = &s->cov[i];
+        for (int l = 0; l < f->cap; l++) if (f->lines[l]) cb(ctx, f->source, l);
+    }
+}
+
+typedef struct { gr_line_callback cb; void *ctx; int root; } gr_lines_job;
+
+/* Walks tables and functions reachable from the value at `idx` (table fields, function
+ * upvalues), reporting the active lines of every Lua function once. */
+static void gr_walk_lines(lua_State *L, int idx, int seen, gr_lines_job *job, int depth) {
+    if (depth > 64) return;
+    idx = lua_absindex(L, idx);
+    int t = lua_type(L, idx);
+    if (t != LUA_TTABLE && t != LUA_TFUNCTION) return;
+    lua_pushvalue(L, idx);
+    if (lua_rawget(L, seen) != LUA_TNIL) { lua_pop(L, 1); return; }
+    lua_pop(L, 1);
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, seen);
+    luaL_checkstack(L, 8, "coverage walk");
+    if (t == LUA_TTABLE) {
+        lua_pushnil(L);
+        while (lua_next(L, idx) != 0) {
+            gr_walk_lines(L, -1, seen, job, depth + 1);
+            lua_pop(L, 1);
+        }
+        return;
+    }
+    if (lua_iscfunction(L, idx)) return;
+    lua_Debug ar;
+    lua_pushvalue(L, idx);
+    if (lua_getinfo(L, ">SL", &ar)) {
+        /* stack: activelines table */
+        if (lua_istable(L, -1) && ar.source[0] == '@') {
+            lua_pushnil(L);
+            while (lua_next(L, -2) != 0) {
+                if (lua_isinteger(L, -2)) job->cb(job->ctx, ar.source, (int)lua_tointeger(L, -2));
+                lua_pop(L, 1);
+            }
+        }
+        lua_pop(L, 1);
+    }
+    for (int n = 1; ; n++) {
+        const char *name = lua_getupvalue(L, idx, n);
+        if (name == NULL) break;
+        gr_walk_lines(L, -1, seen, job, depth + 1);
+        lua_pop(L, 1);
+    }
+}
+
+static int gr_active_lines_p(lua_State *L) {
+    gr_lines_job *job = (gr_lines_job *)lua_touserdata(L, 1);
+    lua_newtable(L);
+    int seen = lua_gettop(L);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, job->root);
+    gr_walk_lines(L, -1, seen, job, 0);
+    return 0;
+}
+
+int gr_active_lines(gr_sandbox *s, int root, gr_line_callback cb, void *ctx) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    gr_lines_job job = { cb, ctx, root };
+    int saved = s->coverage;
+    s->coverage = 0;
+    gr_arm(s);
+    lua_pushcfunction(L, gr_traceback);
+    lua_pushcfunction(L, gr_active_lines_p);
+    lua_pushlightuserdata(L, &job);
+    int status = lua_pcall(L, 1, 0, base + 1);
+    int code = gr_finish(s, status, base);
+    s->coverage = saved;
+    lua_sethook(L, gr_hook, gr_hook_mask(s), GR_HOOK_GRANULARITY);
+    return code;
 }

@@ -191,8 +191,26 @@ struct RuleTest: ParsableCommand {
     @Option(help: "Output format: text or junit.")
     var format: RuleTestOptions.Format = .text
 
+    @Flag(help: "Report which decision steps (each outcome of each step) and which rule lines the cases exercised; list every one not exercised as file:line.")
+    var coverage = false
+
+    @Option(name: .customLong("min-coverage"), help: ArgumentHelp("Fail when step coverage is below P percent (implies --coverage).", valueName: "P"))
+    var minCoverage: Double?
+
+    @Option(name: .customLong("min-line-coverage"), help: ArgumentHelp("Fail when rule-line coverage is below P percent (implies --coverage).", valueName: "P"))
+    var minLineCoverage: Double?
+
+    func validate() throws {
+        for p in [minCoverage, minLineCoverage].compactMap({ $0 }) where !(0...100).contains(p) {
+            throw ValidationError("Coverage thresholds are percentages from 0 to 100.")
+        }
+    }
+
     func run() throws {
         var o = RuleTestOptions()
+        o.coverage = coverage
+        o.minCoverage = minCoverage
+        o.minLineCoverage = minLineCoverage
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.files = files

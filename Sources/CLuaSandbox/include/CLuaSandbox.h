@@ -87,6 +87,15 @@ void gr_unref(gr_sandbox *s, int ref);
 /* Sets the per-call instruction budget (in VM instructions, rounded to the hook granularity). */
 void gr_set_budget(gr_sandbox *s, int64_t budget);
 
+/* Line coverage. A callback receives a chunk name ("@rules/steps.lua") and a line. */
+typedef void (*gr_line_callback)(void *ctx, const char *source, int line);
+void gr_coverage_enable(gr_sandbox *s, int on);
+/* Every line executed since coverage was enabled. */
+void gr_coverage_hits(gr_sandbox *s, gr_line_callback cb, void *ctx);
+/* The lines that hold code, of every Lua function reachable from the registry value `root`
+ * (through table fields and function upvalues). */
+int gr_active_lines(gr_sandbox *s, int root, gr_line_callback cb, void *ctx);
+
 /* Small helpers for Swift, which cannot call Lua's function-like macros. None of them raises. */
 static inline int gr_registry_index(void) { return LUA_REGISTRYINDEX; }
 static inline void gr_pop(lua_State *L, int n) { lua_settop(L, -(n) - 1); }

@@ -11,6 +11,12 @@ public struct RuleTestOptions: Sendable {
     public var only: String?
     public var format: Format = .text
     public var limits = SandboxLimits()
+    /// Report which steps (and each outcome a step can give) and which rule lines the cases ran.
+    public var coverage = false
+    /// Fail when step coverage is below this percentage (implies `coverage`).
+    public var minCoverage: Double?
+    /// Fail when rule-line coverage is below this percentage (implies `coverage`).
+    public var minLineCoverage: Double?
     public init() {}
 }
 
@@ -25,6 +31,8 @@ enum Expectation: String, CaseIterable {
     case finalDue = "expect_final_due"
     case status = "expect_status"
     case warnings = "expect_warnings"
+    /// The row must be rejected with a message containing this text.
+    case error = "expect_error"
 
     var field: String { String(rawValue.dropFirst("expect_".count)) }
 }
@@ -38,8 +46,9 @@ public struct RuleTestCase: Sendable {
     public var failures: [(field: String, expected: String, actual: String)]
     public var error: String?
     public var passed: Bool { failures.isEmpty && error == nil }
-    /// The step that decided (for coverage).
+    /// The step that decided and its outcome (for coverage).
     public var step: Int?
+    public var outcome: Int?
 }
 
 public enum RuleTestCommand {
@@ -49,7 +58,8 @@ public enum RuleTestCommand {
     public static func run(_ o: RuleTestOptions, write: (String) -> Void) -> CommandOutcome {
         do {
             let folder = try RulesFolder.locate(o.rules)
-            let engine = try RuleEngine(folder: folder, limits: o.limits)
+            let wantCoverage = o.coverage || o.minCoverage != nil || o.minLineCoverage != nil
+            let engine = try RuleEngine(folder: folder, limits: o.limits, coverage: wantCoverage)
             var files = o.files
             if files.isEmpty {
                 let dir = folder.url.appendingPathComponent("tests")
@@ -71,12 +81,29 @@ public enum RuleTestCommand {
             if let only = o.only, cases.isEmpty {
                 throw Diagnostic(code: "tests-no-match", "没有找到用例“\(only)”（可写申请编号，或 文件:行号）")
             }
+            var coverageReport: Coverage?
+            if wantCoverage { coverageReport = Coverage(cases: cases, engine: engine) }
             switch o.format {
-            case .text: write(text(cases, rulesArg: o.rules))
+            case .text:
+                write(text(cases, rulesArg: o.rules))
+                if let c = coverageReport { write(c.text) }
             case .junit: write(junit(cases))
             }
             let failed = cases.filter { !$0.passed }.count
-            return CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: [])
+            var outcome = CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: [])
+            if let c = coverageReport {
+                if let min = o.minCoverage, c.stepPercent < min {
+                    outcome.status = 1
+                    outcome.diagnostics.append(Diagnostic(code: "coverage-low",
+                        "决定步骤覆盖率 \(Coverage.percent(c.stepPercent)) 低于要求的 \(Coverage.percent(min))；请为上面列出的未覆盖步骤补充用例"))
+                }
+                if let min = o.minLineCoverage, c.linePercent < min {
+                    outcome.status = 1
+                    outcome.diagnostics.append(Diagnostic(code: "coverage-low",
+                        "规则行覆盖率 \(Coverage.percent(c.linePercent)) 低于要求的 \(Coverage.percent(min))"))
+                }
+            }
+            return outcome
         } catch {
             return .failure(error)
         }
@@ -120,6 +147,14 @@ public enum RuleTestCommand {
         let map = try HeaderMap(header: ledgerHeader, file: path, policy: policy)
         let decoder = RowDecoder(engine: engine)
         var cases: [RuleTestCase] = []
+        let expectedErrorField = expectationField[.error]
+        func finish(_ c: inout RuleTestCase, _ record: CSVRecord) {
+            let expected = expectedErrorField.map { record.string($0).trimmed } ?? ""
+            if expected.isEmpty { return }
+            if let e = c.error, e.contains(expected) { c.error = nil; return }
+            c.failures.append(("error", expected, c.error ?? "（无错误）"))
+            c.error = nil
+        }
         while let record = try reader.next() {
             if record.isBlank { continue }
             let id = record.string(map.fieldOfColumn[decoder.idColumn!] ?? 0).trimmed
@@ -139,7 +174,7 @@ public enum RuleTestCommand {
             let problems = decoder.decode(record, map: map)
             if !problems.isEmpty {
                 c.error = problems.map(\.message).joined(separator: "；")
-                cases.append(c); continue
+                finish(&c, record); cases.append(c); continue
             }
             let evaluated: Result<RawResult, LuaFailure> = decoder.values.withUnsafeBufferPointer { values in
                 Result { () throws(LuaFailure) in try engine.evaluate(values, asOf: asOf) }
@@ -150,15 +185,17 @@ public enum RuleTestCommand {
             case .failure(let f):
                 c.error = RuleFailure.diagnostic(f, context: "", memoryLimit: engine.limits.memoryBytes,
                                                  budget: engine.limits.instructionsPerRow, rulePaths: engine.folder.sources.map(\.path)).message
-                cases.append(c); continue
+                finish(&c, record); cases.append(c); continue
             }
             if raw.invalidCount > 0 {
                 c.error = engine.lastInvalid().map { "\($0.column)：\($0.message)" }.joined(separator: "；")
-                cases.append(c); continue
+                finish(&c, record); cases.append(c); continue
             }
             c.step = raw.step >= 0 ? raw.step : nil
+            c.outcome = raw.outcome
             let warnings = raw.warningCount > 0 ? engine.lastWarnings() : []
-            for (e, f) in expectationField.sorted(by: { $0.value < $1.value }) {
+            finish(&c, record)
+            for (e, f) in expectationField.sorted(by: { $0.value < $1.value }) where e != .error {
                 let expected = record.string(f).trimmed
                 if expected.isEmpty { continue }
                 let actual = actualValue(e, raw, warnings, decoder: decoder, policy: policy)
@@ -187,6 +224,7 @@ public enum RuleTestCommand {
         case .finalDue: return r.finalDue?.iso ?? ""
         case .status: return r.status?.key ?? ""
         case .warnings: return warnings.isEmpty ? "无" : warnings.joined(separator: "；")
+        case .error: return ""
         }
     }
 
@@ -243,3 +281,77 @@ public enum RuleTestCommand {
 }
 
 import Foundation
+
+/// What the test cases exercised: each (step, outcome) a step declares, and each rule line.
+struct Coverage {
+    var branches: [(step: StepSpec, outcome: String, covered: Bool)] = []
+    var lines: [(file: String, executable: Set<Int>, run: Set<Int>)] = []
+
+    init(cases: [RuleTestCase], engine: RuleEngine) {
+        let policy = engine.policy
+        var taken = Set<String>()
+        for c in cases {
+            if let s = c.step, let o = c.outcome { taken.insert(policy.steps[s].id + "\u{0}" + policy.outcomes[o].key) }
+        }
+        for step in policy.steps {
+            for o in step.outcomes { branches.append((step, o, taken.contains(step.id + "\u{0}" + o))) }
+        }
+        let executable = engine.executableLines()
+        let run = engine.coveredLines()
+        let texts = Dictionary(engine.folder.sources.map { ($0.path, $0.code.split(separator: "\n", omittingEmptySubsequences: false)) },
+                               uniquingKeysWith: { a, _ in a })
+        for file in executable.keys.sorted() {
+            // A closing `end` holds only the implicit return of a function that always returns
+            // earlier: not a line anyone could cover.
+            let code = executable[file]!.filter { line in
+                guard let text = texts[file], line - 1 < text.count else { return true }
+                let t = text[line - 1].trimmingCharacters(in: .whitespaces)
+                return !["end", "end,", "end)", "end;", "end },", "end }"].contains(t)
+            }
+            lines.append((file, code, run[file, default: []].intersection(code)))
+        }
+    }
+
+    var stepPercent: Double {
+        branches.isEmpty ? 100 : 100 * Double(branches.filter(\.covered).count) / Double(branches.count)
+    }
+
+    var linePercent: Double {
+        let total = lines.reduce(0) { $0 + $1.executable.count }
+        let run = lines.reduce(0) { $0 + $1.run.count }
+        return total == 0 ? 100 : 100 * Double(run) / Double(total)
+    }
+
+    static func percent(_ p: Double) -> String { String(format: "%.1f%%", p) }
+
+    var text: String {
+        var s = "\n覆盖率\n"
+        let covered = branches.filter(\.covered).count
+        s += "  决定步骤（每个步骤可给出的每个结论）：\(covered)/\(branches.count)（\(Coverage.percent(stepPercent))）\n"
+        for b in branches where !b.covered {
+            s += "    \(b.step.file):\(b.step.line): 未覆盖：步骤 \(b.step.id)（\(b.step.title)）→ \(b.outcome)\n"
+        }
+        let total = lines.reduce(0) { $0 + $1.executable.count }
+        let run = lines.reduce(0) { $0 + $1.run.count }
+        s += "  规则行：\(run)/\(total)（\(Coverage.percent(linePercent))）\n"
+        for f in lines {
+            let missing = f.executable.subtracting(f.run).sorted()
+            if missing.isEmpty { continue }
+            s += "    \(f.file): 未执行的行：\(Coverage.ranges(missing).map { "\(f.file):\($0)" }.joined(separator: " "))\n"
+        }
+        return s
+    }
+
+    /// [3,4,5,9] → ["3-5", "9"]
+    static func ranges(_ lines: [Int]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i < lines.count {
+            var j = i
+            while j + 1 < lines.count && lines[j + 1] == lines[j] + 1 { j += 1 }
+            out.append(i == j ? "\(lines[i])" : "\(lines[i])-\(lines[j])")
+            i = j + 1
+        }
+        return out
+    }
+}

@@ -53,6 +53,7 @@ public final class RuleEngine {
     public let policy: Policy
     public let limits: SandboxLimits
     let lua: LuaSandbox
+    private let policyRef: Int32
     private let evaluateRef: Int32
     private let lastRef: Int32
     private let explainRef: Int32
@@ -63,7 +64,8 @@ public final class RuleEngine {
 
     public static let entryModule = "policy"
 
-    public init(folder: RulesFolder, limits: SandboxLimits = SandboxLimits()) throws {
+    /// - Parameter coverage: record executed rule lines from the start, loading included.
+    public init(folder: RulesFolder, limits: SandboxLimits = SandboxLimits(), coverage: Bool = false) throws {
         self.folder = folder
         self.limits = limits
         let entryPath = folder.label + "/policy.lua"
@@ -78,6 +80,7 @@ public final class RuleEngine {
         do {
             lua = try LuaSandbox(memoryLimit: limits.memoryBytes, instructionBudget: limits.instructionsAtLoad)
         } catch let f as LuaFailure { throw fail(f, "创建 Lua 环境时") }
+        if coverage { gr_coverage_enable(lua.box, 1) }
         var policyRef: Int32 = -1
         var refs: [Int32] = []
         do {
@@ -91,6 +94,7 @@ public final class RuleEngine {
         }
         var decoder = PolicyDecoder(entryPath: entryPath)
         policy = try decoder.decode(lua.value(policyRef), rulesLabel: folder.label)
+        self.policyRef = policyRef
         evaluateRef = refs[1]
         lastRef = refs[2]
         explainRef = refs[3]
@@ -167,4 +171,37 @@ public final class RuleEngine {
     }
 
     public var memoryPeak: Int { lua.memoryPeak }
+
+    // MARK: Coverage
+
+    /// Records every rule line executed from now on (slower; for `govrules test --coverage`).
+    public func enableCoverage() { gr_coverage_enable(lua.box, 1) }
+
+    /// rule file → lines executed since coverage was enabled.
+    public func coveredLines() -> [String: Set<Int>] {
+        let box = LineSink()
+        gr_coverage_hits(lua.box, lineSinkCallback, Unmanaged.passUnretained(box).toOpaque())
+        return box.lines
+    }
+
+    /// rule file → lines that hold code in the policy's functions (steps, deadline rules and the
+    /// local helpers they call).
+    public func executableLines() -> [String: Set<Int>] {
+        let box = LineSink()
+        _ = gr_active_lines(lua.box, policyRef, lineSinkCallback, Unmanaged.passUnretained(box).toOpaque())
+        return box.lines
+    }
+}
+
+private final class LineSink {
+    var lines: [String: Set<Int>] = [:]
+}
+
+private let lineSinkCallback: gr_line_callback = { ctx, source, line in
+    guard let ctx, let source else { return }
+    let box = Unmanaged<LineSink>.fromOpaque(ctx).takeUnretainedValue()
+    var name = String(cString: source)
+    guard name.hasPrefix("@") else { return }
+    name.removeFirst()
+    box.lines[name, default: []].insert(Int(line))
 }
