@@ -15,7 +15,7 @@ struct GovRules: ParsableCommand {
         3 rows were rejected under --keep-going; 64 bad flags.
         """,
         version: GovRulesVersion.string,
-        subcommands: [Classify.self, Due.self, Report.self, RuleTest.self]
+        subcommands: [Classify.self, Due.self, Explain.self, Report.self, RuleTest.self]
     )
 }
 
@@ -112,6 +112,9 @@ struct Classify: ParsableCommand {
     @Flag(name: .long, help: "Print a summary by outcome and deadline status to standard error.")
     var summary = false
 
+    @Flag(name: .long, help: "Add a column naming the deciding step, its articles and its rule file and line (see also: govrules explain).")
+    var explain = false
+
     func validate() throws {
         guard ["en", "zh"].contains(headers) else { throw ValidationError("--headers must be 'en' or 'zh'.") }
         if ledgers.isEmpty { throw ValidationError("Name at least one ledger file.") }
@@ -127,6 +130,7 @@ struct Classify: ParsableCommand {
         o.chineseHeaders = headers == "zh"
         o.bom = bom
         o.summary = summary
+        o.explain = explain
         try CommandSupport.finish(ClassifyCommand.run(o))
     }
 }
@@ -294,3 +298,32 @@ struct Report: ParsableCommand {
 }
 
 extension ReportOutputKind: ExpressibleByArgument {}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Explain one application: every decision step with the cells it read and the article it applies, then how the deadline was counted.",
+        discussion: "The output is in Chinese, for the clerk and the policy officer; --format json gives the same trace for machines."
+    )
+
+    @Argument(help: ArgumentHelp("Ledger CSV files.", valueName: "ledger"))
+    var ledgers: [String]
+
+    @Option(help: ArgumentHelp("The application's 申请编号.", valueName: "id"))
+    var id: String
+
+    @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var asOfOption: AsOfOption
+
+    @Option(help: "Output format: text or json.")
+    var format: ExplainOptions.Format = .text
+
+    func run() throws {
+        var o = ExplainOptions(ledgers: ledgers, id: id, asOf: asOfOption.asOf)
+        o.rules = ruleOptions.rules
+        o.limits = ruleOptions.limits
+        o.format = format
+        try CommandSupport.finish(ExplainCommand.run(o) { FileHandle.standardOutput.write($0.data(using: .utf8)!) })
+    }
+}
+
+extension ExplainOptions.Format: ExpressibleByArgument {}

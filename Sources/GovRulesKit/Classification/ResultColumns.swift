@@ -31,6 +31,13 @@ struct ResultFields {
     }
 
     func stepID(_ r: RawResult) -> String { r.step >= 0 && r.step < policy.steps.count ? policy.steps[r.step].id : "" }
+
+    /// `exemptions 不予公开情形（…）rules/steps.lua:178` — for `classify --explain`.
+    func stepExplanation(_ r: RawResult) -> String {
+        guard r.step >= 0 && r.step < policy.steps.count else { return "" }
+        let s = policy.steps[r.step]
+        return "\(s.id) \(s.title)（\(s.articles.joined(separator: "、"))）\(s.file):\(s.line)"
+    }
 }
 
 /// Minimal JSON writing (no Foundation round trip, stable key order).

@@ -11,6 +11,8 @@ public struct ClassifyOptions: Sendable {
     public var chineseHeaders = false
     public var bom = false
     public var summary = false
+    /// Add a column naming the deciding step, its title and its rule file and line.
+    public var explain = false
     public var limits = SandboxLimits()
 
     public init(ledgers: [String], asOf: Day) {
@@ -55,6 +57,7 @@ public enum ClassifyCommand {
             if o.format == .csv {
                 for h in run.unionHeader { try writer.writeField(h) }
                 for c in ResultColumn.allCases { try writer.writeField(o.chineseHeaders ? c.chinese : c.rawValue) }
+                if o.explain { try writer.writeField(o.chineseHeaders ? "决定依据" : "explain") }
                 try writer.endRecord()
             }
             var rejected: [Diagnostic] = []
@@ -76,9 +79,9 @@ public enum ClassifyCommand {
                 switch o.format {
                 case .csv:
                     try run.writeInputFields(record, input: input, to: writer)
-                    try writeCSVResult(row, fields, writer)
+                    try writeCSVResult(row, fields, writer, explain: o.explain)
                 case .jsonl:
-                    try sink.writeJSONLine(row, fields)
+                    try sink.writeJSONLine(row, fields, explain: o.explain)
                 }
             }, reject: { problems, record, input in
                 rejected += problems
@@ -131,7 +134,7 @@ public enum ClassifyCommand {
 
     public static func rejectsPath(for output: String) -> String { output + ".rejects.csv" }
 
-    static func writeCSVResult(_ row: ClassifiedRow, _ f: ResultFields, _ w: CSVWriter) throws {
+    static func writeCSVResult(_ row: ClassifiedRow, _ f: ResultFields, _ w: CSVWriter, explain: Bool = false) throws {
         let r = row.result
         let o = f.policy.outcomes[r.outcome]
         try w.writeField(o.key)
@@ -145,6 +148,7 @@ public enum ClassifyCommand {
         try w.writeField(r.status?.key ?? "")
         try w.writeField(row.warnings.joined(separator: "；"))
         try w.writeField(f.stepID(r))
+        if explain { try w.writeField(f.stepExplanation(r)) }
         try w.endRecord()
     }
 
@@ -169,7 +173,7 @@ public enum ClassifyCommand {
 }
 
 extension OutputSink {
-    func writeJSONLine(_ row: ClassifiedRow, _ f: ResultFields) throws {
+    func writeJSONLine(_ row: ClassifiedRow, _ f: ResultFields, explain: Bool = false) throws {
         let r = row.result
         let o = f.policy.outcomes[r.outcome]
         var s = "{\"id\": \(JSONText.quote(row.id)), \"outcome\": \(JSONText.quote(o.key)), \"outcome_label\": \(JSONText.quote(o.label)), "
@@ -177,7 +181,9 @@ extension OutputSink {
         s += "\"regime\": \(JSONText.quote(r.regime.map(String.init))), \"start\": \(JSONText.quote(r.start?.iso)), "
         s += "\"due\": \(JSONText.quote(r.due?.iso)), \"final_due\": \(JSONText.quote(r.finalDue?.iso)), "
         s += "\"status\": \(JSONText.quote(r.status?.key)), \"warnings\": \(JSONText.array(row.warnings)), "
-        s += "\"step\": \(JSONText.quote(f.stepID(r))), \"file\": \(JSONText.quote(row.file)), \"row\": \(row.row)}\n"
+        s += "\"step\": \(JSONText.quote(f.stepID(r))), \"file\": \(JSONText.quote(row.file)), \"row\": \(row.row)"
+        if explain { s += ", \"explain\": \(JSONText.quote(f.stepExplanation(r)))" }
+        s += "}\n"
         try write(s)
     }
 }
