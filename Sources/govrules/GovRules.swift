@@ -57,6 +57,16 @@ struct AsOfOption: ParsableArguments {
     var asOf: Day { asOfText.flatMap(CommandSupport.parseDate) ?? CommandSupport.today() }
 }
 
+/// `--jobs N`: how many Lua states work in parallel.
+struct JobsOption: ParsableArguments {
+    @Option(name: [.customShort("j"), .long], help: ArgumentHelp("Lua states working in parallel on chunks of the ledger (default: the number of cores). The output is the same for any N.", valueName: "N"))
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard (1...256).contains(jobs) else { throw ValidationError("--jobs must be between 1 and 256.") }
+    }
+}
+
 enum CommandSupport {
     static func parseDate(_ s: String) -> Day? {
         var bytes = Array(s.utf8)
@@ -115,6 +125,8 @@ struct Classify: ParsableCommand {
     @Flag(name: .long, help: "Add a column naming the deciding step, its articles and its rule file and line (see also: govrules explain).")
     var explain = false
 
+    @OptionGroup var jobsOption: JobsOption
+
     func validate() throws {
         guard ["en", "zh"].contains(headers) else { throw ValidationError("--headers must be 'en' or 'zh'.") }
         if ledgers.isEmpty { throw ValidationError("Name at least one ledger file.") }
@@ -131,6 +143,7 @@ struct Classify: ParsableCommand {
         o.bom = bom
         o.summary = summary
         o.explain = explain
+        o.jobs = jobsOption.jobs
         try CommandSupport.finish(ClassifyCommand.run(o))
     }
 }
@@ -275,6 +288,8 @@ struct Report: ParsableCommand {
     @Flag(name: .customLong("allow-inconsistent"), help: "Write the report even if a check fails (the failures are listed in the JSON's checks).")
     var allowInconsistent = false
 
+    @OptionGroup var jobsOption: JobsOption
+
     func validate() throws {
         guard (1990...2200).contains(year) else { throw ValidationError("--year must be a four-digit year.") }
     }
@@ -293,6 +308,7 @@ struct Report: ParsableCommand {
         o.reports = reports
         o.formatSpec = formatSpec
         o.allowInconsistent = allowInconsistent
+        o.jobs = jobsOption.jobs
         try CommandSupport.finish(ReportCommand.run(o))
     }
 }

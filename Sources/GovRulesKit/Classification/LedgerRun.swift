@@ -87,64 +87,80 @@ public final class LedgerRun {
         self.decoder = RowDecoder(engine: engine)
     }
 
-    /// Streams every row. `accept` gets each classified row with its record (valid only during
-    /// the call); `reject` gets each invalid row with everything wrong with it.
+    /// Streams every row, sequentially, with this run's own engine. `accept` gets each
+    /// classified row with its record (valid only during the call); `reject` gets each invalid
+    /// row with everything wrong with it. (`ParallelRun` does the same on several engines.)
     public func run(accept: (ClassifiedRow, CSVRecord, Int) throws -> Void,
                     reject: ([Diagnostic], CSVRecord, Int) throws -> Void) throws {
-        let policy = engine.policy
         for (inputIndex, input) in inputs.enumerated() {
             let map = input.map
             while let record = try input.reader.next() {
                 if record.isBlank { continue }
-                var problems = decoder.decode(record, map: map)
-                let idText = record.string(map.fieldOfColumn[decoder.idColumn!] ?? 0).trimmed
-                if problems.isEmpty {
-                    if let (file, row) = seenIds[idText] {
-                        problems.append(Diagnostic(code: "id-duplicate", file: map.file, line: record.row,
-                            "申请编号“\(idText)”重复：\(file) 第\(row)行已使用；申请编号在所有台账中必须唯一"))
-                    } else {
-                        seenIds[idText] = (map.file, record.row)
+                var pre: [Diagnostic] = []
+                if let f = map.fieldOfColumn[decoder.idColumn!] {
+                    let id = record.string(f).trimmed
+                    if !id.isEmpty {
+                        if let (file, row) = seenIds[id] {
+                            pre.append(Diagnostic(code: "id-duplicate", file: map.file, line: record.row,
+                                "申请编号“\(id)”重复：\(file) 第\(row)行已使用；申请编号在所有台账中必须唯一"))
+                        } else {
+                            seenIds[id] = (map.file, record.row)
+                        }
                     }
                 }
-                if !problems.isEmpty {
-                    try reject(problems, record, inputIndex)
-                    continue
-                }
-                let evaluated: Result<RawResult, LuaFailure> = decoder.values.withUnsafeBufferPointer { values in
-                    Result { () throws(LuaFailure) in try engine.evaluate(values, asOf: asOf) }
-                }
-                let raw: RawResult
-                switch evaluated {
-                case .success(let r): raw = r
-                case .failure(let error):
-                    try reject([RuleFailure.diagnostic(error, file: map.file, line: record.row,
-                        context: "处理申请编号“\(idText)”时，", memoryLimit: engine.limits.memoryBytes,
-                        budget: engine.limits.instructionsPerRow, rulePaths: engine.folder.sources.map(\.path))], record, inputIndex)
-                    continue
-                }
-                if raw.invalidCount > 0 {
-                    let invalid = engine.lastInvalid().map { item -> Diagnostic in
-                        let c = policy.columns.firstIndex { $0.key == item.column }
-                        let header = c.map { map.writtenHeader(ofColumn: $0, columns: policy.columns) } ?? item.column
-                        let value = c.flatMap { map.fieldOfColumn[$0] }.map { record.string($0).trimmed } ?? ""
-                        return Diagnostic(code: "rule-invalid", file: map.file, line: record.row,
-                                          "列“\(header)”的值“\(value)”：\(item.message)")
-                    }
-                    try reject(invalid, record, inputIndex)
-                    continue
-                }
-                var warnings = raw.warningCount > 0 ? engine.lastWarnings() : []
-                let recorded = decoder.recordedOutcome
-                if let recorded, recorded != raw.outcome {
-                    warnings.append("台账记录的办理结果“\(policy.outcomes[recorded].label)”与规则结论“\(policy.outcomes[raw.outcome].label)”不一致；年度报告按记录的办理结果统计")
-                }
-                let row = ClassifiedRow(file: map.file, row: record.row, id: idText, result: raw, warnings: warnings,
-                                        recorded: recorded, applicantType: decoder.choice(decoder.applicantTypeColumn!) ?? 0,
-                                        received: decoder.day(decoder.receivedColumn!)!,
-                                        replied: decoder.repliedColumn.flatMap { decoder.day($0) })
-                try accept(row, record, inputIndex)
+                try classify(record, input: inputIndex, decoder: decoder, engine: engine, preProblems: pre,
+                             accept: { try accept($0, $1, inputIndex) }, reject: { try reject($0, $1, inputIndex) })
             }
         }
+    }
+
+    /// Decodes and classifies one record with the given engine and decoder (one per thread).
+    func classify(_ record: CSVRecord, input inputIndex: Int, decoder: RowDecoder, engine: RuleEngine,
+                  preProblems: [Diagnostic],
+                  accept: (ClassifiedRow, CSVRecord) throws -> Void,
+                  reject: ([Diagnostic], CSVRecord) throws -> Void) throws {
+        let policy = engine.policy
+        let map = inputs[inputIndex].map
+        var problems = decoder.decode(record, map: map)
+        problems += preProblems
+        if !problems.isEmpty {
+            try reject(problems, record)
+            return
+        }
+        let idText = decoder.text(decoder.idColumn!) ?? ""
+        let evaluated: Result<RawResult, LuaFailure> = decoder.values.withUnsafeBufferPointer { values in
+            Result { () throws(LuaFailure) in try engine.evaluate(values, asOf: asOf) }
+        }
+        let raw: RawResult
+        switch evaluated {
+        case .success(let r): raw = r
+        case .failure(let error):
+            try reject([RuleFailure.diagnostic(error, file: map.file, line: record.row,
+                context: "处理申请编号“\(idText)”时，", memoryLimit: engine.limits.memoryBytes,
+                budget: engine.limits.instructionsPerRow, rulePaths: engine.folder.sources.map(\.path))], record)
+            return
+        }
+        if raw.invalidCount > 0 {
+            let invalid = engine.lastInvalid().map { item -> Diagnostic in
+                let c = policy.columns.firstIndex { $0.key == item.column }
+                let header = c.map { map.writtenHeader(ofColumn: $0, columns: policy.columns) } ?? item.column
+                let value = c.flatMap { map.fieldOfColumn[$0] }.map { record.string($0).trimmed } ?? ""
+                return Diagnostic(code: "rule-invalid", file: map.file, line: record.row,
+                                  "列“\(header)”的值“\(value)”：\(item.message)")
+            }
+            try reject(invalid, record)
+            return
+        }
+        var warnings = raw.warningCount > 0 ? engine.lastWarnings() : []
+        let recorded = decoder.recordedOutcome
+        if let recorded, recorded != raw.outcome {
+            warnings.append("台账记录的办理结果“\(policy.outcomes[recorded].label)”与规则结论“\(policy.outcomes[raw.outcome].label)”不一致；年度报告按记录的办理结果统计")
+        }
+        let row = ClassifiedRow(file: map.file, row: record.row, id: idText, result: raw, warnings: warnings,
+                                recorded: recorded, applicantType: decoder.choice(decoder.applicantTypeColumn!) ?? 0,
+                                received: decoder.day(decoder.receivedColumn!)!,
+                                replied: decoder.repliedColumn.flatMap { decoder.day($0) })
+        try accept(row, record)
     }
 
     /// Writes the record's cells in union-column order.

@@ -13,6 +13,8 @@ public struct ClassifyOptions: Sendable {
     public var summary = false
     /// Add a column naming the deciding step, its title and its rule file and line.
     public var explain = false
+    /// Lua states (threads) working on chunks of the ledger; the output is the same for any value.
+    public var jobs = 1
     public var limits = SandboxLimits()
 
     public init(ledgers: [String], asOf: Day) {
@@ -38,6 +40,21 @@ public struct CommandOutcome: Sendable {
 }
 
 public enum ClassifyCommand {
+    /// What one worker made of one chunk of rows.
+    final class ChunkOutput {
+        let out = ByteSink()
+        let rejects = ByteSink()
+        lazy var writer = CSVWriter(sink: out)
+        lazy var rejectWriter = CSVWriter(sink: rejects)
+        var counts: [Int]
+        var statusCounts = [Int](repeating: 0, count: DeadlineStatus.allCases.count + 1)
+        var total = 0
+        var rejected: [Diagnostic] = []
+        var rejectedRows = 0
+        var warnings: [Diagnostic] = []
+        init(outcomes: Int) { counts = [Int](repeating: 0, count: outcomes) }
+    }
+
     public static func run(_ o: ClassifyOptions) -> CommandOutcome {
         let sink: OutputSink
         do {
@@ -49,8 +66,11 @@ public enum ClassifyCommand {
             if !committed { sink.abandon(); rejectsSink?.abandon() }
         }
         do {
-            let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
+            let folder = try RulesFolder.locate(o.rules)
+            let engine = try RuleEngine(folder: folder, limits: o.limits)
             let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
+            var engines = [engine]
+            while engines.count < max(1, o.jobs) { engines.append(try RuleEngine(folder: folder, limits: o.limits)) }
             let policy = engine.policy
             let fields = ResultFields(policy: policy)
             let writer = CSVWriter(sink: sink, bom: o.bom)
@@ -60,58 +80,83 @@ public enum ClassifyCommand {
                 if o.explain { try writer.writeField(o.chineseHeaders ? "决定依据" : "explain") }
                 try writer.endRecord()
             }
-            var rejected: [Diagnostic] = []
             var rejectWriter: CSVWriter?
+            var rejected: [Diagnostic] = []
+            var rejectedRows = 0
             var counts = [Int](repeating: 0, count: policy.outcomes.count)
             var statusCounts = [Int](repeating: 0, count: DeadlineStatus.allCases.count + 1)
             var total = 0
             var rowWarnings: [Diagnostic] = []
+            let outcomeCount = policy.outcomes.count
+            let keepGoing = o.keepGoing
+            let format = o.format
+            let explain = o.explain
 
-            try run.run(accept: { row, record, input in
-                total += 1
-                counts[row.result.outcome] += 1
-                statusCounts[row.result.status?.rawValue ?? 0] += 1
-                for w in row.warnings {
-                    rowWarnings.append(Diagnostic(.warning, code: "row-warning", file: row.file, line: row.row, "申请编号“\(row.id)”：\(w)"))
-                }
-                // Without --keep-going a rejected row means no output at all: stop writing rows.
-                if !rejected.isEmpty && !o.keepGoing { return }
-                switch o.format {
-                case .csv:
-                    try run.writeInputFields(record, input: input, to: writer)
-                    try writeCSVResult(row, fields, writer, explain: o.explain)
-                case .jsonl:
-                    try sink.writeJSONLine(row, fields, explain: o.explain)
-                }
-            }, reject: { problems, record, input in
-                rejected += problems
-                guard o.keepGoing else { return }
-                if rejectWriter == nil {
-                    if let out = o.output {
-                        let rs = try AtomicFileSink(path: rejectsPath(for: out))
-                        rejectsSink = rs
-                        rejectWriter = CSVWriter(sink: rs, bom: o.bom)
-                    } else {
-                        rejectWriter = CSVWriter(sink: StandardOutputSink(fileDescriptor: 2, name: "标准错误"))
+            try ParallelRun(run: run, engines: engines).execute(
+                makePartial: { ChunkOutput(outcomes: outcomeCount) },
+                accept: { row, record, input, part in
+                    part.total += 1
+                    part.counts[row.result.outcome] += 1
+                    part.statusCounts[row.result.status?.rawValue ?? 0] += 1
+                    for w in row.warnings {
+                        part.warnings.append(Diagnostic(.warning, code: "row-warning", file: row.file, line: row.row, "申请编号“\(row.id)”：\(w)"))
                     }
-                    try rejectWriter!.writeField("文件")
-                    try rejectWriter!.writeField("行号")
-                    for h in run.unionHeader { try rejectWriter!.writeField(h) }
-                    try rejectWriter!.writeField("错误原因")
-                    try rejectWriter!.endRecord()
-                }
-                try rejectWriter!.writeField(run.fileName(input: input))
-                try rejectWriter!.writeField(String(record.row))
-                try run.writeInputFields(record, input: input, to: rejectWriter!)
-                try rejectWriter!.writeField(problems.map(\.message).joined(separator: "；"))
-                try rejectWriter!.endRecord()
-            })
+                    switch format {
+                    case .csv:
+                        try run.writeInputFields(record, input: input, to: part.writer)
+                        try writeCSVResult(row, fields, part.writer, explain: explain)
+                    case .jsonl:
+                        try part.out.writeJSONLine(row, fields, explain: explain)
+                    }
+                },
+                reject: { problems, record, input, part in
+                    part.rejected += problems
+                    part.rejectedRows += 1
+                    guard keepGoing else { return }
+                    let w = part.rejectWriter
+                    try w.writeField(run.fileName(input: input))
+                    try w.writeField(String(record.row))
+                    try run.writeInputFields(record, input: input, to: w)
+                    try w.writeField(problems.map(\.message).joined(separator: "；"))
+                    try w.endRecord()
+                },
+                merge: { part in
+                    try part.writer.flush()
+                    try part.rejectWriter.flush()
+                    total += part.total
+                    for i in counts.indices { counts[i] += part.counts[i] }
+                    for i in statusCounts.indices { statusCounts[i] += part.statusCounts[i] }
+                    rowWarnings += part.warnings
+                    if part.rejectedRows > 0 {
+                        rejected += part.rejected
+                        rejectedRows += part.rejectedRows
+                        if keepGoing && rejectWriter == nil {
+                            if let out = o.output {
+                                let rs = try AtomicFileSink(path: rejectsPath(for: out))
+                                rejectsSink = rs
+                                rejectWriter = CSVWriter(sink: rs, bom: o.bom)
+                            } else {
+                                rejectWriter = CSVWriter(sink: StandardOutputSink(fileDescriptor: 2, name: "标准错误"))
+                            }
+                            try rejectWriter!.writeRecord(["文件", "行号"] + run.unionHeader + ["错误原因"])
+                        }
+                    }
+                    // Without --keep-going a rejected row means no output at all.
+                    if rejected.isEmpty || keepGoing {
+                        try writer.flush()
+                        try part.out.bytes.withUnsafeBytes { try sink.write($0) }
+                    }
+                    if keepGoing, let rw = rejectWriter {
+                        try rw.flush()
+                        try part.rejects.bytes.withUnsafeBytes { try rw.sink.write($0) }
+                    }
+                })
 
             var outcome = CommandOutcome(status: 0, diagnostics: run.warnings + rowWarnings)
             if !rejected.isEmpty && !o.keepGoing {
                 outcome.status = 1
                 outcome.diagnostics = run.warnings + rejected
-                outcome.report = "共有 \(rejected.count) 处错误，未写出任何结果。改正后重新运行；或加 --keep-going 先写出有效行，把错误行另存为 .rejects.csv。\n"
+                outcome.report = "共有 \(rejectedRows) 行有错误，未写出任何结果。改正后重新运行；或加 --keep-going 先写出有效行，把错误行另存为 .rejects.csv。\n"
                 return outcome
             }
             try writer.commit()
@@ -123,8 +168,8 @@ public enum ClassifyCommand {
             }
             if o.summary {
                 outcome.report = summaryText(policy: policy, counts: counts, statusCounts: statusCounts, total: total,
-                                             rejected: Set(rejected.map { "\($0.file ?? ""):\($0.line ?? 0)" }).count,
-                                             output: o.output, rejectsPath: o.keepGoing && !rejected.isEmpty ? o.output.map(rejectsPath(for:)) : nil)
+                                             rejected: rejectedRows, output: o.output,
+                                             rejectsPath: o.keepGoing && !rejected.isEmpty ? o.output.map(rejectsPath(for:)) : nil)
             }
             return outcome
         } catch {

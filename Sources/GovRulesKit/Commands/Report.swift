@@ -17,6 +17,7 @@ public struct ReportOptions: Sendable {
     public var formatSpec: String?
     public var allowInconsistent = false
     public var limits = SandboxLimits()
+    public var jobs = 1
 
     public init(ledgers: [String], year: Int) {
         self.ledgers = ledgers
@@ -49,10 +50,21 @@ public enum ReportCommand {
             warnings += run.warnings
             var counter = ApplicationCounter(year: o.year)
             var rejected: [Diagnostic] = []
-            try run.run(accept: { row, _, _ in
-                counter.add(ReportApplication(applicantType: row.applicantType, received: row.received,
-                                              replied: row.replied, outcome: policy.outcomes[row.countedOutcome].key))
-            }, reject: { problems, _, _ in rejected += problems })
+            var engines = [engine]
+            while engines.count < max(1, o.jobs) { engines.append(try RuleEngine(folder: folder, limits: o.limits)) }
+            let outcomeKeys = policy.outcomes.map(\.key)
+            final class Part { var apps: [ReportApplication] = []; var rejected: [Diagnostic] = [] }
+            try ParallelRun(run: run, engines: engines).execute(
+                makePartial: { Part() },
+                accept: { row, _, _, part in
+                    part.apps.append(ReportApplication(applicantType: row.applicantType, received: row.received,
+                                                       replied: row.replied, outcome: outcomeKeys[row.countedOutcome]))
+                },
+                reject: { problems, _, _, part in part.rejected += problems },
+                merge: { part in
+                    counter.add(contentsOf: part.apps)
+                    rejected += part.rejected
+                })
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: warnings + rejected,
                     report: "台账有 \(rejected.count) 处错误；年度报告必须统计每一件申请，请改正后重新生成（可用 govrules classify 逐行查看）。\n")

@@ -23,6 +23,9 @@ final class RowDecoder {
     private let lastDay: Day
     private let rulesLabel: String
     private var listRanges: [Range<Int>] = []
+    /// Decision cells already matched, by their bytes: a ledger spells its decisions a few
+    /// dozen ways, so after the first rows no cell is normalised through Strings again.
+    private var decisionMemo: [(bytes: [UInt8], outcome: Int?)] = []
 
     let idColumn: Int?
     let receivedColumn: Int?
@@ -168,12 +171,21 @@ final class RowDecoder {
             values[c] = mask == 0 ? gr_value()
                 : gr_value(kind: Int32(GR_SYMBOLSET), aux: valueBase[c], i: Int64(bitPattern: mask), p: nil, len: 0)
         case .outcome:
-            guard let k = OutcomeLabels.match(String(decoding: cell, as: UTF8.self), outcomeByLabel) else {
+            guard let k = matchDecision(cell) else {
                 return "不是已知的办理结果"
             }
             values[c] = gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(outcomeBase) + Int64(k), p: nil, len: 0)
         }
         return nil
+    }
+
+    private func matchDecision(_ cell: UnsafeBufferPointer<UInt8>) -> Int? {
+        for m in decisionMemo where m.bytes.count == cell.count {
+            if m.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, cell.baseAddress!, cell.count) == 0 }) { return m.outcome }
+        }
+        let k = OutcomeLabels.match(String(decoding: cell, as: UTF8.self), outcomeByLabel)
+        if decisionMemo.count < 256 { decisionMemo.append((Array(cell), k)) }
+        return k
     }
 
     private func match(_ c: Int, _ cell: UnsafeBufferPointer<UInt8>) -> Int? {

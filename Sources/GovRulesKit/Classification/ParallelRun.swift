@@ -1,0 +1,241 @@
+import Foundation
+
+/// Runs the ledgers of a `LedgerRun` through N rule engines on N threads, chunk by chunk, and
+/// hands each chunk's result to `merge` on the calling thread strictly in input order, so the
+/// output does not depend on the number of workers.
+///
+/// The calling thread reads and splits the CSV (and checks 申请编号 uniqueness, which needs the
+/// whole run's order); each worker owns a Lua state and a record buffer, decodes and evaluates
+/// its rows and builds its part of the output. With one worker everything runs inline.
+final class ParallelRun {
+    /// Records copied out of the reader's buffer, to be replayed by a worker.
+    struct Chunk {
+        var seq = 0
+        var inputs: [Int] = []
+        var rows: [Int] = []
+        var recordEnd: [Int] = []       // index into fieldEnd after each record
+        var fieldEnd: [Int] = []        // end offset of each field in bytes
+        var bytes: [UInt8] = []
+        var preProblems: [Int: [Diagnostic]] = [:]   // record index → duplicate-id problems
+        var count: Int { rows.count }
+    }
+
+    let run: LedgerRun
+    let engines: [RuleEngine]
+    let chunkRows: Int
+
+    init(run: LedgerRun, engines: [RuleEngine], chunkRows: Int = 1024) {
+        precondition(!engines.isEmpty)
+        self.run = run
+        self.engines = engines
+        self.chunkRows = chunkRows
+    }
+
+    /// - Parameters:
+    ///   - process: on a worker thread: classifies every row of a chunk into a partial result.
+    ///   - merge: on the calling thread, in input order.
+    func execute<Partial>(makePartial: @escaping () -> Partial,
+                          accept: @escaping (ClassifiedRow, CSVRecord, Int, inout Partial) throws -> Void,
+                          reject: @escaping ([Diagnostic], CSVRecord, Int, inout Partial) throws -> Void,
+                          merge: (Partial) throws -> Void) throws {
+        let workers = engines.map { Worker(run: run, engine: $0) }
+        let process = { (chunk: Chunk, worker: Worker) throws -> Partial in
+            var partial = makePartial()
+            try worker.process(chunk, accept: { try accept($0, $1, $2, &partial) },
+                               reject: { try reject($0, $1, $2, &partial) })
+            return partial
+        }
+        if workers.count == 1 {
+            try readChunks { chunk in try merge(process(chunk, workers[0])) }
+            return
+        }
+
+        // A bounded pipeline: at most `window` chunks are read but not yet merged.
+        let window = workers.count * 3
+        let state = PipelineState<Partial>(workers: workers.count)
+        let work = UncheckedBox(process)
+        for w in workers {
+            let worker = UncheckedBox(w)
+            let t = Thread {
+                while let chunk = state.nextChunk() {
+                    state.finish(chunk.seq, Result { try work.value(chunk, worker.value) })
+                }
+            }
+            t.stackSize = 8 << 20
+            t.start()
+        }
+        do {
+            try readChunks { chunk in
+                state.enqueue(chunk)
+                while let r = state.takeNext(waitWhileInFlightAtLeast: window) { try merge(r.get()) }
+            }
+            state.finishReading()
+            while let r = state.takeNext(waitWhileInFlightAtLeast: 1) { try merge(r.get()) }
+        } catch {
+            state.stopAndWait()
+            throw error
+        }
+        state.stopAndWait()
+    }
+
+    /// Reads every input in order, in chunks of `chunkRows` records.
+    private func readChunks(_ body: (Chunk) throws -> Void) throws {
+        var chunk = Chunk()
+        var seq = 0
+        var seen: [String: (String, Int)] = [:]
+        let idColumn = run.decoder.idColumn!
+        for (inputIndex, input) in run.inputs.enumerated() {
+            let idField = input.map.fieldOfColumn[idColumn]
+            while let record = try input.reader.next() {
+                if record.isBlank { continue }
+                let index = chunk.count
+                chunk.inputs.append(inputIndex)
+                chunk.rows.append(record.row)
+                for f in 0..<record.count {
+                    record.withField(f) { chunk.bytes.append(contentsOf: $0) }
+                    chunk.fieldEnd.append(chunk.bytes.count)
+                }
+                chunk.recordEnd.append(chunk.fieldEnd.count)
+                if let idField {
+                    let id = record.withField(idField) { String(decoding: ValueParser.trimmed($0), as: UTF8.self) }
+                    if !id.isEmpty {
+                        if let (file, row) = seen[id] {
+                            chunk.preProblems[index] = [Diagnostic(code: "id-duplicate", file: input.map.file, line: record.row,
+                                "申请编号“\(id)”重复：\(file) 第\(row)行已使用；申请编号在所有台账中必须唯一")]
+                        } else {
+                            seen[id] = (input.map.file, record.row)
+                        }
+                    }
+                }
+                if chunk.count == chunkRows {
+                    chunk.seq = seq
+                    seq += 1
+                    try body(chunk)
+                    chunk = Chunk()
+                }
+            }
+        }
+        if chunk.count > 0 {
+            chunk.seq = seq
+            try body(chunk)
+        }
+    }
+
+    /// One worker: a rule engine, a decoder and a record buffer of its own.
+    final class Worker {
+        let run: LedgerRun
+        let engine: RuleEngine
+        let decoder: RowDecoder
+        let storage = CSVRecordStorage()
+
+        init(run: LedgerRun, engine: RuleEngine) {
+            self.run = run
+            self.engine = engine
+            self.decoder = RowDecoder(engine: engine)
+        }
+
+        func process(_ chunk: Chunk, accept: (ClassifiedRow, CSVRecord, Int) throws -> Void,
+                     reject: ([Diagnostic], CSVRecord, Int) throws -> Void) throws {
+            var fieldStart = 0
+            var byteStart = 0
+            for i in 0..<chunk.count {
+                storage.reset()
+                chunk.bytes.withUnsafeBufferPointer { b in
+                    for f in fieldStart..<chunk.recordEnd[i] {
+                        let end = chunk.fieldEnd[f]
+                        if end > byteStart { storage.append(b.baseAddress! + byteStart, end - byteStart) }
+                        storage.endField()
+                        byteStart = end
+                    }
+                }
+                fieldStart = chunk.recordEnd[i]
+                let record = CSVRecord(row: chunk.rows[i], storage: storage)
+                let input = chunk.inputs[i]
+                try run.classify(record, input: input, decoder: decoder, engine: engine, preProblems: chunk.preProblems[i] ?? [],
+                                 accept: { try accept($0, $1, input) }, reject: { try reject($0, $1, input) })
+            }
+        }
+    }
+}
+
+/// The state the reading thread and the workers share, behind one lock.
+private final class PipelineState<Partial>: @unchecked Sendable {
+    private let lock = NSCondition()
+    private var queue: [ParallelRun.Chunk] = []
+    private var queueHead = 0
+    private var results: [Int: Result<Partial, Error>] = [:]
+    private var produced = 0
+    private var nextToMerge = 0
+    private var readingDone = false
+    private var stopped = false
+    private var running: Int
+
+    init(workers: Int) { running = workers }
+
+    func enqueue(_ chunk: ParallelRun.Chunk) {
+        lock.lock()
+        queue.append(chunk)
+        produced += 1
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// A worker's next chunk, or nil when there is no more work (it then exits).
+    func nextChunk() -> ParallelRun.Chunk? {
+        lock.lock()
+        defer { lock.unlock() }
+        while queueHead == queue.count && !readingDone && !stopped { lock.wait() }
+        if stopped || queueHead == queue.count {
+            running -= 1
+            lock.broadcast()
+            return nil
+        }
+        let chunk = queue[queueHead]
+        queueHead += 1
+        if queueHead > 64 && queueHead * 2 > queue.count {
+            queue.removeFirst(queueHead)
+            queueHead = 0
+        }
+        return chunk
+    }
+
+    func finish(_ seq: Int, _ result: Result<Partial, Error>) {
+        lock.lock()
+        results[seq] = result
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    /// The next result in input order: waits for it while `limit` or more chunks are in flight;
+    /// returns nil when it is not there and fewer are (or nothing is left).
+    func takeNext(waitWhileInFlightAtLeast limit: Int) -> Result<Partial, Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        while results[nextToMerge] == nil && produced - nextToMerge >= limit && running > 0 { lock.wait() }
+        guard let r = results.removeValue(forKey: nextToMerge) else { return nil }
+        nextToMerge += 1
+        return r
+    }
+
+    func finishReading() {
+        lock.lock()
+        readingDone = true
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    func stopAndWait() {
+        lock.lock()
+        stopped = true
+        lock.broadcast()
+        while running > 0 { lock.wait() }
+        lock.unlock()
+    }
+}
+
+/// Hands a value to a worker thread. Safe here because each worker only touches its own
+/// engine and buffers, and `process` only reads shared, immutable run state.
+struct UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
