@@ -91,23 +91,27 @@ trap 'rm -rf "$TMP"' EXIT
 
 # --- measuring --------------------------------------------------------------------------------
 # measure RUNS OUTFILE CMD...: runs CMD RUNS times (stdout to OUTFILE, stderr kept in $TMP/err),
-# sets M_WALL (best wall seconds), M_RSS (largest peak RSS, KiB) and M_STATUS (exit status).
+# sets M_WALL (best wall seconds), M_CPU (user + system seconds of that run), M_RSS (largest peak
+# RSS, KiB) and M_STATUS (exit status).
 measure() {
   local runs=$1 out=$2; shift 2
-  M_WALL="" M_RSS=0 M_STATUS=0
+  M_WALL="" M_CPU="" M_RSS=0 M_STATUS=0
   local i
   for ((i = 1; i <= runs; i++)); do
     local st=0
-    /usr/bin/time -f '%e %M' -o "$TMP/time" "$@" >"$out" 2>"$TMP/err" || st=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$TMP/time" "$@" >"$out" 2>"$TMP/err" || st=$?
     if [ "$st" != 0 ]; then
       M_STATUS=$st
       echo "bench.sh: exit $st from: $*" >&2
       grep -v 'row-warning' "$TMP/err" | head -5 >&2 || true
       return 0
     fi
-    local wall rss
-    read -r wall rss < <(tail -1 "$TMP/time")
-    if [ -z "$M_WALL" ] || awk -v a="$wall" -v b="$M_WALL" 'BEGIN{exit !(a<b)}'; then M_WALL=$wall; fi
+    local wall rss user sys
+    read -r wall rss user sys < <(tail -1 "$TMP/time")
+    if [ -z "$M_WALL" ] || awk -v a="$wall" -v b="$M_WALL" 'BEGIN{exit !(a<b)}'; then
+      M_WALL=$wall
+      M_CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u + s}')
+    fi
     if [ "$rss" -gt "$M_RSS" ]; then M_RSS=$rss; fi
   done
   return 0
@@ -120,7 +124,7 @@ fmt_rows() { group "$1"; }
 
 declare -A R   # results: R[size,key]
 TABLE=""
-row() { TABLE+="| $1 | $2 | $3 | $4 | $5 |"$'\n'; printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" >&2; }
+row() { TABLE+="| $1 | $2 | $3 | $4 | $5 | $6 |"$'\n'; printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" "$6" >&2; }
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
@@ -146,55 +150,55 @@ for N in $SIZES; do
     measure "$RUNS" /dev/null "$BIN" classify "$LEDGER" --as-of "$AS_OF" -o "$DATA/classified-$N.csv"
     LABEL1="govrules classify (default; no --jobs)"
   fi
-  R[$N,one]=$M_WALL R[$N,one_rss]=$M_RSS R[$N,one_st]=$M_STATUS
+  R[$N,one]=$M_WALL R[$N,one_cpu]=$M_CPU R[$N,one_rss]=$M_RSS R[$N,one_st]=$M_STATUS
   if [ "$M_STATUS" = 0 ]; then
-    row "$ROWS" "$LABEL1" "$M_WALL" "$(fmt_rate "$N" "$M_WALL")" "$(fmt_mib "$M_RSS")"
+    row "$ROWS" "$LABEL1" "$M_WALL" "$M_CPU" "$(fmt_rate "$N" "$M_WALL")" "$(fmt_mib "$M_RSS")"
   else
-    row "$ROWS" "$LABEL1" "failed (exit $M_STATUS)" "" ""
+    row "$ROWS" "$LABEL1" "failed (exit $M_STATUS)" "" "" ""
   fi
 
   if [ "$HAS_JOBS" = 1 ]; then
     say "$N rows: govrules classify --jobs 2 (best of $RUNS)"
     measure "$RUNS" /dev/null "$BIN" classify "$LEDGER" --as-of "$AS_OF" --jobs 2 -o "$DATA/classified-$N-j2.csv"
-    R[$N,two]=$M_WALL R[$N,two_rss]=$M_RSS R[$N,two_st]=$M_STATUS
+    R[$N,two]=$M_WALL R[$N,two_cpu]=$M_CPU R[$N,two_rss]=$M_RSS R[$N,two_st]=$M_STATUS
     if [ "$M_STATUS" = 0 ]; then
-      row "$ROWS" "govrules classify --jobs 2" "$M_WALL" "$(fmt_rate "$N" "$M_WALL")" "$(fmt_mib "$M_RSS")"
+      row "$ROWS" "govrules classify --jobs 2" "$M_WALL" "$M_CPU" "$(fmt_rate "$N" "$M_WALL")" "$(fmt_mib "$M_RSS")"
       if ! cmp -s "$DATA/classified-$N.csv" "$DATA/classified-$N-j2.csv"; then
         echo "bench.sh: WARNING: --jobs 2 output differs from --jobs 1 at $N rows" >&2
         R[$N,j2_differs]=1
       fi
     else
-      row "$ROWS" "govrules classify --jobs 2" "failed (exit $M_STATUS)" "" ""
+      row "$ROWS" "govrules classify --jobs 2" "failed (exit $M_STATUS)" "" "" ""
     fi
   else
-    row "$ROWS" "govrules classify --jobs 2" "n/a" "n/a" "n/a"
+    row "$ROWS" "govrules classify --jobs 2" "n/a" "n/a" "n/a" "n/a"
   fi
 
   if [ "$HAS_REPORT" = 1 ]; then
     say "$N rows: govrules report --year $YEAR --format json (best of $RUNS)"
     measure "$RUNS" "$DATA/report-$N.json" "$BIN" report "$LEDGER" --year "$YEAR" --format json
-    R[$N,report]=$M_WALL R[$N,report_st]=$M_STATUS
+    R[$N,report]=$M_WALL R[$N,report_cpu]=$M_CPU R[$N,report_st]=$M_STATUS
     if [ "$M_STATUS" = 0 ]; then
-      row "$ROWS" "govrules report --year $YEAR --format json" "$M_WALL" "$(fmt_rate "$N" "$M_WALL")" "$(fmt_mib "$M_RSS")"
+      row "$ROWS" "govrules report --year $YEAR --format json" "$M_WALL" "$M_CPU" "$(fmt_rate "$N" "$M_WALL")" "$(fmt_mib "$M_RSS")"
     else
-      row "$ROWS" "govrules report --year $YEAR --format json" "failed (exit $M_STATUS)" "" ""
+      row "$ROWS" "govrules report --year $YEAR --format json" "failed (exit $M_STATUS)" "" "" ""
     fi
   else
-    row "$ROWS" "govrules report --year $YEAR --format json" "n/a" "n/a" "n/a"
+    row "$ROWS" "govrules report --year $YEAR --format json" "n/a" "n/a" "n/a" "n/a"
   fi
 
   say "$N rows: plain-Lua peer (best of $RUNS)"
   measure "$RUNS" "$DATA/plain-$N.csv" lua5.4 scripts/plain-lua-classify.lua rules "$LEDGER" "$AS_OF"
-  R[$N,plain]=$M_WALL R[$N,plain_st]=$M_STATUS
+  R[$N,plain]=$M_WALL R[$N,plain_cpu]=$M_CPU R[$N,plain_st]=$M_STATUS
   if [ "$M_STATUS" = 0 ]; then
-    row "$ROWS" "plain-Lua peer (lua5.4 scripts/plain-lua-classify.lua)" "$M_WALL" "$(fmt_rate "$N" "$M_WALL")" "$(fmt_mib "$M_RSS")"
+    row "$ROWS" "plain-Lua peer (lua5.4 scripts/plain-lua-classify.lua)" "$M_WALL" "$M_CPU" "$(fmt_rate "$N" "$M_WALL")" "$(fmt_mib "$M_RSS")"
     if [ "${R[$N,one_st]}" = 0 ]; then
       CMP=$(python3 scripts/compare-outputs.py "$DATA/classified-$N.csv" "$DATA/plain-$N.csv") || true
       R[$N,agree]=${CMP%%$'\n'*}
       say "$CMP"
     fi
   else
-    row "$ROWS" "plain-Lua peer" "failed (exit $M_STATUS)" "" ""
+    row "$ROWS" "plain-Lua peer" "failed (exit $M_STATUS)" "" "" ""
   fi
 
   say "$N rows: rules only, I/O excluded (best of $RUNS)"
@@ -205,7 +209,7 @@ for N in $SIZES; do
     if [ -z "$BEST" ] || awk -v a="$S" -v b="$BEST" 'BEGIN{exit !(a<b)}'; then BEST=$S; fi
   done
   R[$N,rules]=$BEST
-  row "$ROWS" "rules only, I/O excluded (lua5.4 scripts/rules-only.lua, CPU s)" "$BEST" "$(fmt_rate "$N" "$BEST")" "—"
+  row "$ROWS" "rules only, I/O excluded (lua5.4 scripts/rules-only.lua; os.clock)" "—" "$BEST" "$(fmt_rate "$N" "$BEST")" "—"
   R[$N,mb]=$SIZE_MB
 done
 
@@ -221,13 +225,15 @@ for N in $SIZES; do
   one=${R[$N,one]:-}; ok1=$([ "${R[$N,one_st]:-1}" = 0 ] && echo 1 || echo 0)
   if [ "$ok1" = 1 ] && [ "${R[$N,plain_st]:-1}" = 0 ]; then
     v=$(awk -v p="${R[$N,plain]}" -v o="$one" 'BEGIN{printf "%.2f", p / o}')
-    trow "$ROWS" "one worker vs plain-Lua peer (peer time / govrules time)" "≥ 3×" "${v}×" "$(verdict "$v" ">=" 3)"
+    c=$(awk -v p="${R[$N,plain_cpu]}" -v o="${R[$N,one_cpu]}" 'BEGIN{printf "%.2f", p / o}')
+    trow "$ROWS" "one worker vs plain-Lua peer (peer time / govrules time)" "≥ 3×" "${v}× (CPU ${c}×)" "$(verdict "$v" ">=" 3)"
   else
     trow "$ROWS" "one worker vs plain-Lua peer" "≥ 3×" "n/a" "—"
   fi
   if [ "$ok1" = 1 ]; then
     v=$(awk -v r="${R[$N,rules]}" -v o="$one" 'BEGIN{printf "%.1f", 100 * (1 - r / o)}')
-    trow "$ROWS" "host overhead = 1 − rules-only time / one-worker time" "≤ 25%" "${v}%" "$(verdict "$v" "<=" 25)"
+    c=$(awk -v r="${R[$N,rules]}" -v o="${R[$N,one_cpu]}" 'BEGIN{printf "%.1f", 100 * (1 - r / o)}')
+    trow "$ROWS" "host overhead = 1 − rules-only time / one-worker time" "≤ 25%" "${v}% (CPU ${c}%)" "$(verdict "$v" "<=" 25)"
   fi
   if [ "$HAS_JOBS" = 1 ] && [ "$ok1" = 1 ] && [ "${R[$N,two_st]:-1}" = 0 ]; then
     v=$(awk -v t="${R[$N,two]}" -v o="$one" 'BEGIN{printf "%.2f", o / t}')
@@ -253,7 +259,7 @@ done
 CPU=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 MEM=$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 SWIFTV=$(swift --version 2>&1 | head -1)
-LUAV=$(lua5.4 -v 2>&1 | head -1)
+LUAV=$(lua5.4 -v 2>&1 | head -1 | awk '{print $1, $2}')
 PYV=$(python3 --version 2>&1)
 GOVV=$("$BIN" --version 2>/dev/null || echo unknown)
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -267,7 +273,7 @@ JOBS_NOTE="--jobs: present"
 REPORT_NOTE="report: present"
 [ "$HAS_REPORT" = 1 ] || REPORT_NOTE="report: not in this binary (n/a)"
 DATA_NOTE=""
-for N in $SIZES; do DATA_NOTE+="$(fmt_rows "$N") rows = ${R[$N,mb]} MB; "; done
+for N in $SIZES; do DATA_NOTE+="${DATA_NOTE:+, }$(fmt_rows "$N") rows = ${R[$N,mb]} MB"; done
 
 FINDINGS=""
 if [ -f "$OUT" ] && grep -q '^## Findings' "$OUT"; then
@@ -297,13 +303,16 @@ fi
   printf '%s' "$AGREE" | sed 's/^/  /'
   echo "- Rules only: \`lua5.4 scripts/rules-only.lua rules LEDGER $AS_OF\`: the ledger parsed into Lua tables first,"
   echo "  then only the policy.classify loop timed (os.clock, CPU seconds; stock interpreter, no sandbox hook)."
-  echo "- Wall time and peak RSS from \`/usr/bin/time -f '%e %M'\`; best of 3 runs below 1,000,000 rows, one run"
-  echo "  from 1,000,000 on. Peak RSS is the largest of the runs."
+  echo "- Wall time, CPU time (user + system) and peak RSS from \`/usr/bin/time -f '%e %M %U %S'\`; best of 3 runs"
+  echo "  (by wall time) below 1,000,000 rows, one run from 1,000,000 on. Peak RSS is the largest of the runs."
+  echo "  The targets use wall time as the issue defines them; the CPU-time ratio is shown beside it because"
+  echo "  wall time on a busy machine includes waiting for a core. The rules-only figure is CPU time (os.clock),"
+  echo "  its rows/s is per CPU second."
   echo
   echo "## Results"
   echo
-  echo "| rows | measurement | wall s | rows/s | peak RSS MiB |"
-  echo "|---:|---|---:|---:|---:|"
+  echo "| rows | measurement | wall s | CPU s | rows/s (wall) | peak RSS MiB |"
+  echo "|---:|---|---:|---:|---:|---:|"
   printf '%s' "$TABLE"
   echo
   echo "## Targets (issue 6)"
@@ -327,10 +336,19 @@ say "wrote $OUT"
 if [ "$PROFILE" = 1 ]; then
   PL="$DATA/ledger-$PROFILE_ROWS-s$SEED.csv"
   [ -s "$PL" ] || python3 scripts/gen-ledger.py --rows "$PROFILE_ROWS" --seed "$SEED" --year "$YEAR" -o "$PL"
+  # Valgrind 3.19 cannot read the DWARF of Swift release binaries ("Possibly corrupted
+  # debuginfo"): profile a copy without debug sections (the symbol table stays, so names do).
+  PBIN="$BIN"
+  if command -v strip >/dev/null; then
+    cp "$BIN" "$TMP/govrules" && strip -g "$TMP/govrules" && PBIN="$TMP/govrules"
+  fi
   say "callgrind on $PROFILE_ROWS rows (bench-data/callgrind.out)"
   valgrind --tool=callgrind --callgrind-out-file="$DATA/callgrind.out" \
-    "$BIN" classify "$PL" --as-of "$AS_OF" -o "$DATA/classified-profile.csv" 2>"$TMP/vg" || {
-      tail -20 "$TMP/vg" >&2; exit 1; }
-  grep -E 'Collected|refs' "$TMP/vg" >&2 || true
-  callgrind_annotate --inclusive=no "$DATA/callgrind.out" 2>/dev/null | sed -n '1,60p'
+    "$PBIN" classify "$PL" --as-of "$AS_OF" -o "$DATA/classified-profile.csv" 2>"$TMP/vg" || {
+      grep -v row-warning "$TMP/vg" | tail -20 >&2; exit 1; }
+  grep -E 'refs' "$TMP/vg" >&2 || true
+  DEMANGLE=cat
+  if swift demangle --help >/dev/null 2>&1; then DEMANGLE="swift demangle --simplified"; fi
+  echo "callgrind, inclusive instruction counts (top 45):"
+  callgrind_annotate --inclusive=yes "$DATA/callgrind.out" 2>/dev/null | grep -E '^ *[0-9,]+ \(' | sed -n '1,45p' | $DEMANGLE | cut -c1-160
 fi
