@@ -21,6 +21,7 @@ import Foundation
 /// | `steps-no-decision` | error | a valid row on which no step decides (classify would fail) |
 /// | `step-runtime-error` | error | the rules failed on a valid synthetic row |
 /// | `check-search-unavailable` | warning | the rows for the reachability search could not be built |
+/// | `check-search-incomplete` | warning | the row budget ran out before every step was searched |
 /// | `step-enum-value` | error | a step compares a column with a value it does not have |
 /// | `step-compare-type` | error | a step compares a bool/list/date/integer column with a string |
 /// | `step-unknown-field` | error | a step reads a field that is no ledger column |
@@ -33,6 +34,8 @@ public struct CheckOptions: Sendable {
     public var limits = SandboxLimits()
     /// Combinations tried per step before sampling.
     public var maxCandidatesPerStep = 5_000
+    /// Synthetic rows run through the rules in the whole reachability search, at most.
+    public var maxRowsSearched = 60_000
     /// The first year the calendar must cover.
     public var calendarFromYear = 2018
 
@@ -79,11 +82,8 @@ public enum CheckCommand {
 
         // 1. The rules load (syntax, api_version, schema, calendar continuity).
         var engine: RuleEngine?
-        var folder: RulesFolder?
         do {
-            let f = try RulesFolder.locate(o.rules)
-            folder = f
-            engine = try RuleEngine(folder: f, limits: o.limits)
+            engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
         } catch { collect(error) }
 
         if let engine {
@@ -92,7 +92,7 @@ public enum CheckCommand {
             result.outcomeCount = policy.outcomes.count
             out += stepDeclarations(policy)
             out += staticScan(policy, folder: engine.folder)
-            var search = StepReachability(engine: engine, maxCandidates: o.maxCandidatesPerStep)
+            var search = StepReachability(engine: engine, maxCandidates: o.maxCandidatesPerStep, maxRows: o.maxRowsSearched)
             let found = search.run()
             result.rowsEvaluated = found.rowsEvaluated
             out += reachability(found, policy: policy, search: search, engine: engine)
@@ -109,11 +109,10 @@ public enum CheckCommand {
             result.formatCount = formats.count
             out += problems
             if let policy = engine?.policy {
-                for f in formats { out += FormatChecks.coverage(f, outcomes: policy.outcomes) }
+                for f in formats where f.valid { out += FormatChecks.coverage(f, outcomes: policy.outcomes) }
             }
             out += FormatChecks.yearRanges(formats, directoryLabel: label, currentYear: o.today.year)
         } catch { collect(error) }
-        _ = folder
         result.diagnostics = out
         return result
     }
@@ -177,6 +176,14 @@ public enum CheckCommand {
                                            memoryLimit: engine.limits.memoryBytes, budget: engine.limits.instructionsPerRow,
                                            rulePaths: engine.folder.sources.map(\.path))
             d.code = "step-runtime-error"
+            // Point at the line that failed when Lua said which.
+            if let r = d.message.range(of: "出错位置：", options: .backwards) {
+                let position = d.message[r.upperBound...].prefix { $0 != "\n" }
+                if let colon = position.lastIndex(of: ":"), let line = Int(position[position.index(after: colon)...]), line > 0 {
+                    d.file = String(position[..<colon])
+                    d.line = line
+                }
+            }
             out.append(d)
         }
         if r.setupProblem != nil { return out }
@@ -185,6 +192,11 @@ public enum CheckCommand {
                 "在台账行（\(search.describe(row))）上没有任何步骤作出决定，classify 会因此出错：最后一个步骤应当总能作出决定"))
         }
         let known = Set(policy.outcomes.map(\.key))
+        let unsearched = steps.indices.filter { !r.searched[$0] && !r.reachable[$0] }
+        if !unsearched.isEmpty {
+            out.append(Diagnostic(.warning, code: "check-search-incomplete", file: steps[unsearched[0]].file, line: steps[unsearched[0]].line,
+                "可达性检查已达到 \(r.rowsEvaluated) 行构造台账的上限，未能查完这些步骤：\(unsearched.map { steps[$0].id }.joined(separator: "、"))；它们是否可达、结论是否都能出现，请用测试用例（govrules test --coverage）确认"))
+        }
         for (k, s) in steps.enumerated() {
             // Outcomes given that the step does not declare.
             for (text, seen) in r.observed[k].sorted(by: { $0.key < $1.key }) where !s.outcomes.contains(text) {
@@ -199,13 +211,20 @@ public enum CheckCommand {
             }
             if let b = r.blockedBy[k] {
                 out.append(Diagnostic(.warning, code: "step-unreachable", file: s.file, line: s.line,
-                    "\(who(k))永远不会被执行：它前面的\(who(b))对所有到达那里的台账行都已作出决定（尝试了 \(r.tried[b]) 种取值组合）；请把它移到\(steps[b].id)之前，或删去"))
+                    "\(who(k))永远不会被执行：它前面的\(who(b))对所有到达那里的台账行都已作出决定（尝试了 \(r.tried[b]) 种取值组合）；请把它移到步骤 \(steps[b].id) 之前，或删去"))
                 continue
             }
+            if !r.searched[k] && !r.reachable[k] { continue }
+            // A step that failed while being searched is reported by its error.
+            if !r.reachable[k] && r.failures.contains(where: { $0.step == k }) { continue }
             if !r.reachable[k] {
                 let catchers = r.caughtBy[k].keys.sorted()
                 let fields = r.reads[k].sorted().map { policy.columns[$0].key }
-                let read = fields.isEmpty ? "它没有读取任何台账列" : "它读取的列：\(fields.joined(separator: "、"))"
+                let unknown = r.unknownReads[k].sorted().joined(separator: "、")
+                var read = fields.isEmpty ? "它没有读取任何台账列" : "它读取的列：\(fields.joined(separator: "、"))"
+                if !unknown.isEmpty {
+                    read = fields.isEmpty ? "它只读取了 \(unknown)，这不是台账列，总是 nil" : read + "；它还读取了 \(unknown)，这不是台账列，总是 nil"
+                }
                 if catchers.isEmpty {
                     out.append(Diagnostic(.warning, code: "step-unreachable", file: s.file, line: s.line,
                         "\(who(k))在所有构造的台账行上都没有作出决定（尝试了 \(r.tried[k]) 种取值组合；\(read)）：它的条件可能永远不成立"))
@@ -219,7 +238,7 @@ public enum CheckCommand {
                 continue
             }
             // Declared outcomes never given.
-            for o in s.outcomes where r.observed[k][o] == nil {
+            for o in s.outcomes where r.observed[k][o] == nil && r.searched[k] {
                 out.append(Diagnostic(.warning, code: "step-outcome-unobserved", file: s.file, line: s.line,
                     "\(who(k))声明的结论 \(o)：未能构造出使步骤给出该结论的台账行（尝试了 \(r.tried[k]) 种取值组合）；如果它确实不会出现，请从 outcomes 中删去"))
             }
