@@ -11,6 +11,7 @@ import Foundation
 /// | `step-no-outcomes` | error | a step declares no outcomes |
 /// | `step-duplicate-id` | error | two steps share an id |
 /// | `step-no-articles` | error | a step cites no article |
+/// | `outcome-never-given` | warning | an outcome key no step declares: its report row can only be 0 |
 /// | `outcome-not-in-format` | error | an outcome key no row of a report format counts |
 /// | (`report-format-*` from loading a format: `report-format-unknown-outcome`, `…-invalid`, `…-malformed`) | error | a format file is wrong |
 /// | `report-format-overlap` | error | two formats apply to the same report year |
@@ -144,6 +145,14 @@ public enum CheckCommand {
                 out.append(Diagnostic(code: "step-no-articles", file: s.file, line: s.line,
                     "\(who)没有引用任何条文（articles 为空）：每个步骤都必须注明所依据的条例条款，如 articles = { \"第三十六条第二项\" }"))
             }
+        }
+        // An outcome that no step can give is not an error (a recorded decision may still use
+        // it), but its row of table 三 will only ever count recorded decisions.
+        let given = Set(policy.steps.flatMap(\.outcomes))
+        let outcomesFile = policy.steps.first.map { URL(fileURLWithPath: $0.file).deletingLastPathComponent().appendingPathComponent("outcomes.lua").relativePath }
+        for o in policy.outcomes where !given.contains(o.key) {
+            out.append(Diagnostic(.warning, code: "outcome-never-given", file: outcomesFile,
+                "结论 \(o.key)（\(o.label)）没有任何决定步骤会给出：规则不会再得出这个结论，年度报告中这一行只统计台账中记录为该结果的申请"))
         }
         return out
     }
