@@ -149,7 +149,10 @@ public enum CheckCommand {
         // An outcome that no step can give is not an error (a recorded decision may still use
         // it), but its row of table 三 will only ever count recorded decisions.
         let given = Set(policy.steps.flatMap(\.outcomes))
-        let outcomesFile = policy.steps.first.map { URL(fileURLWithPath: $0.file).deletingLastPathComponent().appendingPathComponent("outcomes.lua").relativePath }
+        let outcomesFile = policy.steps.first.map { step -> String in
+            guard let slash = step.file.lastIndex(of: "/") else { return "outcomes.lua" }
+            return String(step.file[...slash]) + "outcomes.lua"
+        }
         for o in policy.outcomes where !given.contains(o.key) {
             out.append(Diagnostic(.warning, code: "outcome-never-given", file: outcomesFile,
                 "结论 \(o.key)（\(o.label)）没有任何决定步骤会给出：规则不会再得出这个结论，年度报告中这一行只统计台账中记录为该结果的申请"))
