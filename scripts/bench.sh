@@ -331,6 +331,8 @@ fi
 } >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 say "wrote $OUT"
+echo
+sed -n '/^## Results/,/^## Findings/p' "$OUT" | sed '$d'
 
 # --- profile ----------------------------------------------------------------------------------
 if [ "$PROFILE" = 1 ]; then
