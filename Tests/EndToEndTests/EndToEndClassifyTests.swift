@@ -213,4 +213,48 @@ struct EndToEndClassifyTests {
         #expect(first.stdoutData == second.stdoutData)
         #expect(first.stderrData == second.stderrData)
     }
+
+    /// `--jobs N` splits the ledger over parallel Lua states; the output must not depend on N.
+    @Test(arguments: ["csv", "jsonl"])
+    func outputDoesNotDependOnJobs(format: String) throws {
+        let dir = E2E.makeTempDir(prefix: "jobs")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The example ledger repeated 40 times with fresh ids: enough rows for several chunks.
+        let text = try String(contentsOf: E2E.repoRoot.appendingPathComponent(Self.example), encoding: .utf8)
+        let records = CSVText.parse(text)
+        var big = text.split(separator: "\n", maxSplits: 1)[0] + "\n"
+        for copy in 1...40 {
+            for r in records.dropFirst() where !r.allSatisfy(\.isEmpty) {
+                var cells = r
+                cells[0] = "\(cells[0])-\(copy)"
+                big += cells.map { $0.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : $0 }
+                    .joined(separator: ",") + "\n"
+            }
+        }
+        let ledger = dir.appendingPathComponent("big.csv")
+        try big.write(to: ledger, atomically: true, encoding: .utf8)
+
+        let one = E2E.run(["classify", ledger.path, "--format", format, "--jobs", "1"] + Self.asOf)
+        let two = E2E.run(["classify", ledger.path, "--format", format, "--jobs", "2"] + Self.asOf)
+        let four = E2E.run(["classify", ledger.path, "--format", format, "--jobs", "4"] + Self.asOf)
+        #expect(one.status == 0, "stderr: \(one.stderr.prefix(500))")
+        #expect(one.stdoutData.count > 100_000)
+        #expect(one.stdoutData == two.stdoutData)
+        #expect(one.stdoutData == four.stdoutData)
+        #expect(one.stderrData == two.stderrData)
+        #expect(one.stderrData == four.stderrData)
+
+        // With rejected rows too: same rows written, same rejects, same messages.
+        func keepGoing(_ jobs: String) throws -> (Data, Data, Data) {
+            let out = dir.appendingPathComponent("kg-\(jobs).\(format)")
+            let r = E2E.run(["classify", E2E.fixture("mixedValidAndInvalid.csv"), ledger.path, "--keep-going",
+                             "--format", format, "--jobs", jobs, "-o", out.path] + Self.asOf)
+            #expect(r.status == 3)
+            return (try Data(contentsOf: out), try Data(contentsOf: URL(fileURLWithPath: out.path + ".rejects.csv")), r.stderrData)
+        }
+        let k1 = try keepGoing("1"), k2 = try keepGoing("2")
+        #expect(k1.0 == k2.0)
+        #expect(k1.1 == k2.1)
+        #expect(k1.2 == k2.2)
+    }
 }

@@ -40,6 +40,7 @@ struct EndToEndUsageTests {
         ("test", ["--rules", "--case", "--format"]),
         ("report", ["--year", "--appeals", "--proactive", "--narrative", "--agency", "--previous", "--format",
                     "-o", "--rules", "--reports"]),
+        ("check", ["--rules", "--reports"]),
     ]
 
     @Test(arguments: helpFlags)
