@@ -31,7 +31,7 @@ public final class LedgerRun {
     let unionFields: [[Int?]]
     public private(set) var warnings: [Diagnostic] = []
     let decoder: RowDecoder
-    private var seenIds: [String: (String, Int)] = [:]
+    private var seenIds = IdRegistry()
 
     public init(engine: RuleEngine, ledgers: [String], asOf: Day) throws {
         self.engine = engine
@@ -93,24 +93,27 @@ public final class LedgerRun {
     public func run(accept: (ClassifiedRow, CSVRecord, Int) throws -> Void,
                     reject: ([Diagnostic], CSVRecord, Int) throws -> Void) throws {
         for (inputIndex, input) in inputs.enumerated() {
-            let map = input.map
             while let record = try input.reader.next() {
                 if record.isBlank { continue }
                 var pre: [Diagnostic] = []
-                if let f = map.fieldOfColumn[decoder.idColumn!] {
-                    let id = record.string(f).trimmed
-                    if !id.isEmpty {
-                        if let (file, row) = seenIds[id] {
-                            pre.append(Diagnostic(code: "id-duplicate", file: map.file, line: record.row,
-                                "申请编号“\(id)”重复：\(file) 第\(row)行已使用；申请编号在所有台账中必须唯一"))
-                        } else {
-                            seenIds[id] = (map.file, record.row)
-                        }
-                    }
-                }
+                if let d = checkUniqueId(record, input: inputIndex, registry: &seenIds) { pre.append(d) }
                 try classify(record, input: inputIndex, decoder: decoder, engine: engine, preProblems: pre,
                              accept: { try accept($0, $1, inputIndex) }, reject: { try reject($0, $1, inputIndex) })
             }
+        }
+    }
+
+    /// The duplicate-id diagnostic for this record, if its 申请编号 was seen before in the run.
+    func checkUniqueId(_ record: CSVRecord, input: Int, registry: inout IdRegistry) -> Diagnostic? {
+        let map = inputs[input].map
+        guard let f = map.fieldOfColumn[decoder.idColumn!] else { return nil }
+        return record.withField(f) { raw -> Diagnostic? in
+            let id = ValueParser.trimmed(raw)
+            if id.isEmpty { return nil }
+            guard let (firstInput, firstRow) = registry.insert(id, input: input, row: record.row) else { return nil }
+            let text = String(decoding: id, as: UTF8.self)
+            return Diagnostic(code: "id-duplicate", file: map.file, line: record.row,
+                "申请编号“\(text)”重复：\(inputs[firstInput].map.file) 第\(firstRow)行已使用；申请编号在所有台账中必须唯一")
         }
     }
 

@@ -82,10 +82,8 @@ final class ParallelRun {
     private func readChunks(_ body: (Chunk) throws -> Void) throws {
         var chunk = Chunk()
         var seq = 0
-        var seen: [String: (String, Int)] = [:]
-        let idColumn = run.decoder.idColumn!
+        var seen = IdRegistry()
         for (inputIndex, input) in run.inputs.enumerated() {
-            let idField = input.map.fieldOfColumn[idColumn]
             while let record = try input.reader.next() {
                 if record.isBlank { continue }
                 let index = chunk.count
@@ -96,17 +94,7 @@ final class ParallelRun {
                     chunk.fieldEnd.append(chunk.bytes.count)
                 }
                 chunk.recordEnd.append(chunk.fieldEnd.count)
-                if let idField {
-                    let id = record.withField(idField) { String(decoding: ValueParser.trimmed($0), as: UTF8.self) }
-                    if !id.isEmpty {
-                        if let (file, row) = seen[id] {
-                            chunk.preProblems[index] = [Diagnostic(code: "id-duplicate", file: input.map.file, line: record.row,
-                                "申请编号“\(id)”重复：\(file) 第\(row)行已使用；申请编号在所有台账中必须唯一")]
-                        } else {
-                            seen[id] = (input.map.file, record.row)
-                        }
-                    }
-                }
+                if let d = run.checkUniqueId(record, input: inputIndex, registry: &seen) { chunk.preProblems[index] = [d] }
                 if chunk.count == chunkRows {
                     chunk.seq = seq
                     seq += 1

@@ -40,6 +40,9 @@ public struct CommandOutcome: Sendable {
 }
 
 public enum ClassifyCommand {
+    /// How many row warnings are printed on stderr (all are in the output's warnings column).
+    static let warningsShown = 200
+
     /// What one worker made of one chunk of rows.
     final class ChunkOutput {
         let out = ByteSink()
@@ -87,6 +90,7 @@ public enum ClassifyCommand {
             var statusCounts = [Int](repeating: 0, count: DeadlineStatus.allCases.count + 1)
             var total = 0
             var rowWarnings: [Diagnostic] = []
+            var warningsNotShown = 0
             let outcomeCount = policy.outcomes.count
             let keepGoing = o.keepGoing
             let format = o.format
@@ -126,7 +130,11 @@ public enum ClassifyCommand {
                     total += part.total
                     for i in counts.indices { counts[i] += part.counts[i] }
                     for i in statusCounts.indices { statusCounts[i] += part.statusCounts[i] }
-                    rowWarnings += part.warnings
+                    // Every warning is in its row's warnings column; stderr shows the first ones,
+                    // so that memory does not grow with a large ledger's warnings.
+                    let room = max(0, ClassifyCommand.warningsShown - rowWarnings.count)
+                    rowWarnings += part.warnings.prefix(room)
+                    warningsNotShown += max(0, part.warnings.count - room)
                     if part.rejectedRows > 0 {
                         rejected += part.rejected
                         rejectedRows += part.rejectedRows
@@ -153,6 +161,9 @@ public enum ClassifyCommand {
                 })
 
             var outcome = CommandOutcome(status: 0, diagnostics: run.warnings + rowWarnings)
+            if warningsNotShown > 0 {
+                outcome.report += "另有 \(warningsNotShown) 条提示未在此列出；每一行的提示都在输出的 warnings 列中。\n"
+            }
             if !rejected.isEmpty && !o.keepGoing {
                 outcome.status = 1
                 outcome.diagnostics = run.warnings + rejected
@@ -167,7 +178,7 @@ public enum ClassifyCommand {
                 outcome.diagnostics += rejected
             }
             if o.summary {
-                outcome.report = summaryText(policy: policy, counts: counts, statusCounts: statusCounts, total: total,
+                outcome.report += summaryText(policy: policy, counts: counts, statusCounts: statusCounts, total: total,
                                              rejected: rejectedRows, output: o.output,
                                              rejectsPath: o.keepGoing && !rejected.isEmpty ? o.output.map(rejectsPath(for:)) : nil)
             }
