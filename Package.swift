@@ -31,7 +31,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit"]),
+        // End-to-end tests run the built binary; their fixtures are read from the source tree.
+        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -115,10 +115,15 @@ for d = lo, hi do
   cum[d - lo + 1] = count
 end
 
+-- Raised (as a table, so that rules can tell it from a bug) when a computation needs a year
+-- with no calendar file.
 local function missing(d)
   local y = M.year_of(d)
-  error(("工作日历没有覆盖 %d 年（%s）：请在规则目录中添加 calendar/%d.lua，依据国务院办公厅%d年部分节假日安排的通知"):format(
-    y, M.iso(d), y, y), 0)
+  error({
+    calendar_year = y,
+    message = ("需要 %d 年的工作日历（%s），但规则目录中没有 calendar/%d.lua：请依据国务院办公厅关于%d年部分节假日安排的通知添加该文件"):format(
+      y, M.iso(d), y, y),
+  }, 0)
 end
 
 --- Working days in [first covered day, d].

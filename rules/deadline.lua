@@ -47,7 +47,7 @@ end
 -- of strings), invalid (a list of {column=, message=}: the row is rejected), paused_days,
 -- extension_days, agreed (true when final_due is the article-35 date) and, while the application
 -- is open, days_left (working days from as_of to final_due; negative when overdue).
-function M.compute(a, as_of)
+local function compute(a, as_of)
   local received = a.received
   local regime = regime_of(received)
   local rg = M.regimes[regime]
@@ -141,6 +141,18 @@ function M.compute(a, as_of)
     r.days_left = final >= as_of and cal.count(as_of, final) or -cal.count(final, as_of)
   end
   return r
+end
+
+function M.compute(a, as_of)
+  local ok, r = pcall(compute, a, as_of)
+  if ok then return r end
+  -- A deadline that runs into a year with no calendar file rejects the row, naming the file
+  -- to add; anything else is a bug in the rules and is raised again.
+  if type(r) == "table" and r.calendar_year then
+    local column = a.correction_received and "correction_received" or "received"
+    return { regime = regime_of(a.received), invalid = { { column = column, message = r.message } } }
+  end
+  error(r, 0)
 end
 
 return M

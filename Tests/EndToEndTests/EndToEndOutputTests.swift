@@ -136,11 +136,9 @@ struct EndToEndOutputTests {
         let second = E2E.run(["classify", "examples/requests.csv", "--keep-going", "-o", out.path] + Self.asOf)
         #expect(second.status == 0)
         let rejectsPath = dir.appendingPathComponent("out.csv.rejects.csv").path
-        withKnownIssue("a stale FILE.rejects.csv from an earlier run is left beside the new FILE") {
-            let stale = FileManager.default.fileExists(atPath: rejectsPath)
-                && CSVText.parse((try? String(contentsOfFile: rejectsPath, encoding: .utf8)) ?? "").count > 1
-            #expect(!stale, "out.csv.rejects.csv still lists the rows rejected by the previous run")
-        }
+        let stale = FileManager.default.fileExists(atPath: rejectsPath)
+            && CSVText.parse((try? String(contentsOfFile: rejectsPath, encoding: .utf8)) ?? "").count > 1
+        #expect(!stale, "out.csv.rejects.csv still lists the rows rejected by the previous run")
     }
 
     /// Help text: "Without --keep-going, any invalid row means no output"; stderr says
@@ -154,10 +152,8 @@ struct EndToEndOutputTests {
         let r = E2E.run(["classify", ledger.path] + Self.asOf)
         #expect(r.status == 1)
         #expect(errorLines(r.stderr, file: ledger.path, row: 1502, code: "cell-date").count == 1)
-        withKnownIssue("classify to stdout flushes its 64 KiB buffer before the whole ledger is validated") {
-            #expect(r.stdoutData.isEmpty,
-                    "stdout got \(r.stdoutData.count) bytes although the run failed, starting: \(r.stdout.prefix(80))…")
-        }
+        #expect(r.stdoutData.isEmpty,
+                "stdout got \(r.stdoutData.count) bytes although the run failed, starting: \(r.stdout.prefix(80))…")
     }
 
     /// 1500 valid rows (~190 KB of output), then row 1502 with an impossible date.

@@ -1,3 +1,4 @@
+import Foundation
 /// `govrules classify`: every ledger row through the rules, the input columns followed by the
 /// result columns, as CSV or JSON lines.
 public struct ClassifyOptions: Sendable {
@@ -61,7 +62,13 @@ public enum ClassifyCommand {
     public static func run(_ o: ClassifyOptions) -> CommandOutcome {
         let sink: OutputSink
         do {
-            sink = try o.output.map { try AtomicFileSink(path: $0) } ?? StandardOutputSink()
+            if let path = o.output {
+                sink = try AtomicFileSink(path: path)
+            } else if o.keepGoing {
+                sink = StandardOutputSink()   // every valid row is written whatever happens
+            } else {
+                sink = try SpooledStandardOutputSink()   // nothing appears unless every row is valid
+            }
         } catch { return .failure(error) }
         var rejectsSink: AtomicFileSink?
         var committed = false
@@ -173,6 +180,11 @@ public enum ClassifyCommand {
             try writer.commit()
             try rejectWriter?.commit()
             committed = true
+            // A rejects file left by an earlier run would describe rows this run did not reject.
+            if let out = o.output, rejectWriter == nil {
+                let stale = rejectsPath(for: out)
+                if FileManager.default.fileExists(atPath: stale) { try? FileManager.default.removeItem(atPath: stale) }
+            }
             if !rejected.isEmpty {
                 outcome.status = 3
                 outcome.diagnostics += rejected

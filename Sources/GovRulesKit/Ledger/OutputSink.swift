@@ -222,3 +222,70 @@ public final class AtomicFileSink: OutputSink {
         unlink(temporaryPath)
     }
 }
+
+/// Standard output that shows nothing until the run has succeeded: bytes go to an unlinked
+/// temporary file (so memory stays flat however large the output), which `commit()` copies to
+/// standard output. A run that fails on its last row leaves standard output empty, as it leaves
+/// an `-o` file untouched.
+public final class SpooledStandardOutputSink: OutputSink {
+    private let spoolFD: Int32
+    private let writer: FileDescriptorWriter
+    private let target: Int32
+    private let name: String
+    private var closed = false
+
+    public init(fileDescriptor: Int32 = STDOUT_FILENO, name: String = "标准输出") throws {
+        let dir = ProcessInfoTemporaryDirectory.path
+        var template = Array((dir + "/govrules-spool-XXXXXX").utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 { throw FileDescriptorWriter.outputFailure(code: "output-open-failed", name: dir, action: "创建临时文件于", errno) }
+        let path = String(cString: template)
+        unlink(path)
+        spoolFD = fd
+        target = fileDescriptor
+        self.name = name
+        writer = FileDescriptorWriter(fd: fd, name: name)
+    }
+
+    deinit { if !closed { close(spoolFD) } }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
+
+    public func commit() throws {
+        try writer.flush()
+        guard lseek(spoolFD, 0, SEEK_SET) == 0 else {
+            throw FileDescriptorWriter.outputFailure(code: "output-write-failed", name: name, action: "读回", errno)
+        }
+        let size = 64 * 1024
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(spoolFD, buffer, size)
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileDescriptorWriter.outputFailure(code: "output-write-failed", name: name, action: "读回", errno)
+            }
+            try FileDescriptorWriter.writeAll(target, buffer, n, name: name)
+        }
+        close(spoolFD)
+        closed = true
+    }
+
+    public func abandon() {
+        writer.discard()
+        if !closed { close(spoolFD); closed = true }
+    }
+}
+
+/// `$TMPDIR`, else /tmp.
+enum ProcessInfoTemporaryDirectory {
+    static var path: String {
+        if let t = getenv("TMPDIR"), t.pointee != 0 {
+            var s = String(cString: t)
+            while s.count > 1 && s.hasSuffix("/") { s.removeLast() }
+            return s
+        }
+        return "/tmp"
+    }
+}
