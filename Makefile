@@ -9,8 +9,9 @@ BIN_DEBUG    := .build/debug/govrules
 BIN_RELEASE  := .build/release/govrules
 DEMO_DIR     := .build/demo
 DEMO_AS_OF   ?= 2025-01-10
+BENCH_FLAGS  ?=
 
-.PHONY: deps build release demo test test-unit test-rules test-calendar bench clean install
+.PHONY: deps build release demo test bench clean
 
 ## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
 deps:
@@ -55,6 +56,11 @@ test: deps
 	python3 Tests/scripts/check_calendar.py
 	python3 Tests/scripts/deadline_oracle.py ../shared/domain/holidays.json rules/tests/deadlines.csv --govrules $(BIN_DEBUG) --rules rules
 	$(BIN_DEBUG) test --coverage --min-coverage 100
+
+## bench: speed and memory on synthetic 100k- and 1M-row ledgers (release build); writes BENCHMARKS.md.
+##        Never part of `make test`.  make bench BENCH_FLAGS=--quick (100k only); --profile adds a callgrind top list.
+bench: deps
+	BENCH_BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/bench.sh $(BENCH_FLAGS)
 
 clean:
 	rm -rf .build
