@@ -24,6 +24,24 @@ local CONSULTATION_DAYS = 15
 -- 国办函〔2020〕109号及各地实施通知：申请人应在收到收费通知次日起20个工作日内缴纳费用。
 local FEE_PAYMENT_DAYS = 20
 
+local LATE_CORRECTION = "补正告知晚于收到申请后" .. CORRECTION_NOTICE_DAYS ..
+  "个工作日（第三十条）：收到 %s，告知 %s，相隔%d个工作日"
+local LATE_CONSULTATION = "征求意见超过" .. CONSULTATION_DAYS ..
+  "个工作日（第三十二条、第三十四条）：%s 至 %s，共%d个工作日"
+local LATE_FEE = "缴费晚于收费通知后" .. FEE_PAYMENT_DAYS ..
+  "个工作日（%s 通知，%s 缴费，相隔%d个工作日）：应按逾期未缴费、视为放弃申请办结"
+
+-- Adds a warning when `to` is later than the `limit`-th working day after `from`. "Later than N
+-- working days after D" means after the N-th working day following D, so an end date on the
+-- weekend right after the limit is late too.
+local function late(warnings, from, to, limit, message)
+  if from and to and to > cal.add(from, limit) then
+    warnings = warnings or {}
+    warnings[#warnings + 1] = message:format(cal.iso(from), cal.iso(to), cal.count(from, to))
+  end
+  return warnings
+end
+
 local function regime_of(received)
   return received < REFORM_DAY and 2008 or 2019
 end
@@ -69,32 +87,9 @@ local function compute(a, as_of)
     end
   end
 
-  -- "Later than N working days after D" means after the N-th working day following D, so an
-  -- end date on the weekend right after the limit is late too.
-  if a.correction_requested then
-    local n = cal.count(received, a.correction_requested)
-    if a.correction_requested > cal.add(received, CORRECTION_NOTICE_DAYS) then
-      warnings = warnings or {}
-      warnings[#warnings + 1] = ("补正告知晚于收到申请后%d个工作日（第三十条）：收到 %s，告知 %s，相隔%d个工作日"):format(
-        CORRECTION_NOTICE_DAYS, cal.iso(received), cal.iso(a.correction_requested), n)
-    end
-  end
-  if a.consult_start and a.consult_end then
-    local n = cal.count(a.consult_start, a.consult_end)
-    if a.consult_end > cal.add(a.consult_start, CONSULTATION_DAYS) then
-      warnings = warnings or {}
-      warnings[#warnings + 1] = ("征求意见超过%d个工作日（第三十二条、第三十四条）：%s 至 %s，共%d个工作日"):format(
-        CONSULTATION_DAYS, cal.iso(a.consult_start), cal.iso(a.consult_end), n)
-    end
-  end
-  if a.fee_notice and a.fee_paid then
-    local n = cal.count(a.fee_notice, a.fee_paid)
-    if a.fee_paid > cal.add(a.fee_notice, FEE_PAYMENT_DAYS) then
-      warnings = warnings or {}
-      warnings[#warnings + 1] = ("缴费晚于收费通知后%d个工作日（%s 通知，%s 缴费，相隔%d个工作日）：应按逾期未缴费、视为放弃申请办结"):format(
-        FEE_PAYMENT_DAYS, cal.iso(a.fee_notice), cal.iso(a.fee_paid), n)
-    end
-  end
+  warnings = late(warnings, received, a.correction_requested, CORRECTION_NOTICE_DAYS, LATE_CORRECTION)
+  warnings = late(warnings, a.consult_start, a.consult_end, CONSULTATION_DAYS, LATE_CONSULTATION)
+  warnings = late(warnings, a.fee_notice, a.fee_paid, FEE_PAYMENT_DAYS, LATE_FEE)
   local agreed = a.excessive == "reasonable" and a.agreed_due
   if a.agreed_due and not agreed then
     warnings = warnings or {}

@@ -194,6 +194,19 @@ static int gr_finish(gr_sandbox *s, int status, int base) {
     return code;
 }
 
+/* Runs fn(job) under lua_pcall, with the traceback handler and a fresh budget: the one way the
+ * host enters Lua. */
+static int gr_protected(gr_sandbox *s, lua_CFunction fn, void *job) {
+    lua_State *L = s->L;
+    int base = lua_gettop(L);
+    gr_arm(s);
+    lua_pushcfunction(L, gr_traceback);
+    lua_pushcfunction(L, fn);
+    lua_pushlightuserdata(L, job);
+    int status = lua_pcall(L, 1, 0, base + 1);
+    return gr_finish(s, status, base);
+}
+
 static void gr_panic_message(lua_State *L) {
     const char *msg = lua_tostring(L, -1);
     fprintf(stderr, "govrules: internal error: unprotected Lua error: %s\n", msg ? msg : "?");
@@ -254,13 +267,7 @@ static int gr_open_libs_p(lua_State *L) {
 }
 
 int gr_open_libs(gr_sandbox *s) {
-    lua_State *L = s->L;
-    int base = lua_gettop(L);
-    gr_arm(s);
-    lua_pushcfunction(L, gr_traceback);
-    lua_pushcfunction(L, gr_open_libs_p);
-    int status = lua_pcall(L, 0, 0, base + 1);
-    return gr_finish(s, status, base);
+    return gr_protected(s, gr_open_libs_p, NULL);
 }
 
 typedef struct {
@@ -294,17 +301,9 @@ static int gr_run_chunk_p(lua_State *L) {
 int gr_run_chunk(gr_sandbox *s, const char *code, size_t len, const char *chunkname,
                  const char *const *args, const size_t *arglens, int nargs,
                  int *refs_out, int nresults) {
-    lua_State *L = s->L;
-    int base = lua_gettop(L);
     gr_chunk_job job = { code, len, chunkname, args, arglens, nargs, refs_out, nresults };
     for (int i = 0; i < nresults; i++) refs_out[i] = LUA_NOREF;
-    gr_arm(s);
-    lua_pushcfunction(L, gr_traceback);
-    lua_pushcfunction(L, gr_run_chunk_p);
-    lua_pushlightuserdata(L, &job);
-    int status = lua_pcall(L, 1, 0, base + 1);
-    int code_out = gr_finish(s, status, base);
-    return code_out;
+    return gr_protected(s, gr_run_chunk_p, &job);
 }
 
 typedef struct { const char *str; size_t len; int index; } gr_intern_job;
@@ -321,15 +320,8 @@ static int gr_intern_p(lua_State *L) {
 }
 
 int gr_intern(gr_sandbox *s, const char *str, size_t len, int *index_out) {
-    lua_State *L = s->L;
-    int base = lua_gettop(L);
     gr_intern_job job = { str, len, 0 };
-    gr_arm(s);
-    lua_pushcfunction(L, gr_traceback);
-    lua_pushcfunction(L, gr_intern_p);
-    lua_pushlightuserdata(L, &job);
-    int status = lua_pcall(L, 1, 0, base + 1);
-    int code = gr_finish(s, status, base);
+    int code = gr_protected(s, gr_intern_p, &job);
     *index_out = job.index;
     return code;
 }
@@ -397,15 +389,8 @@ static int gr_call_row_p(lua_State *L) {
 
 int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
                 const int64_t *extra, int nextra, int64_t *out, int nout) {
-    lua_State *L = s->L;
-    int base = lua_gettop(L);
     gr_row_job job = { fn, keys, values, n, extra, nextra, out, nout };
-    gr_arm(s);
-    lua_pushcfunction(L, gr_traceback);
-    lua_pushcfunction(L, gr_call_row_p);
-    lua_pushlightuserdata(L, &job);
-    int status = lua_pcall(L, 1, 0, base + 1);
-    return gr_finish(s, status, base);
+    return gr_protected(s, gr_call_row_p, &job);
 }
 
 typedef struct {
@@ -434,16 +419,9 @@ static int gr_call_strings_p(lua_State *L) {
 
 int gr_call_strings(gr_sandbox *s, int fn, const char *const *args, const size_t *arglens, int nargs,
                     int *refs_out, int nresults) {
-    lua_State *L = s->L;
-    int base = lua_gettop(L);
     gr_strings_job job = { fn, args, arglens, nargs, refs_out, nresults };
     for (int i = 0; i < nresults; i++) refs_out[i] = LUA_NOREF;
-    gr_arm(s);
-    lua_pushcfunction(L, gr_traceback);
-    lua_pushcfunction(L, gr_call_strings_p);
-    lua_pushlightuserdata(L, &job);
-    int status = lua_pcall(L, 1, 0, base + 1);
-    return gr_finish(s, status, base);
+    return gr_protected(s, gr_call_strings_p, &job);
 }
 
 typedef struct { int fn; int ref; } gr_ref_job;
@@ -458,15 +436,8 @@ static int gr_call_ref_p(lua_State *L) {
 }
 
 int gr_call_ref(gr_sandbox *s, int fn, int *ref_out) {
-    lua_State *L = s->L;
-    int base = lua_gettop(L);
     gr_ref_job job = { fn, LUA_NOREF };
-    gr_arm(s);
-    lua_pushcfunction(L, gr_traceback);
-    lua_pushcfunction(L, gr_call_ref_p);
-    lua_pushlightuserdata(L, &job);
-    int status = lua_pcall(L, 1, 0, base + 1);
-    int code = gr_finish(s, status, base);
+    int code = gr_protected(s, gr_call_ref_p, &job);
     *ref_out = job.ref;
     return code;
 }
@@ -553,18 +524,11 @@ static int gr_active_lines_p(lua_State *L) {
 }
 
 int gr_active_lines(gr_sandbox *s, int root, gr_line_callback cb, void *ctx) {
-    lua_State *L = s->L;
-    int base = lua_gettop(L);
     gr_lines_job job = { cb, ctx, root };
     int saved = s->coverage;
     s->coverage = 0;
-    gr_arm(s);
-    lua_pushcfunction(L, gr_traceback);
-    lua_pushcfunction(L, gr_active_lines_p);
-    lua_pushlightuserdata(L, &job);
-    int status = lua_pcall(L, 1, 0, base + 1);
-    int code = gr_finish(s, status, base);
+    int code = gr_protected(s, gr_active_lines_p, &job);
     s->coverage = saved;
-    lua_sethook(L, gr_hook, gr_hook_mask(s), GR_HOOK_GRANULARITY);
+    lua_sethook(s->L, gr_hook, gr_hook_mask(s), GR_HOOK_GRANULARITY);
     return code;
 }
