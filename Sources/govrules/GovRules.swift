@@ -144,6 +144,7 @@ struct Classify: ParsableCommand {
         o.summary = summary
         o.explain = explain
         o.jobs = jobsOption.jobs
+        o.emit = { d in FileHandle.standardError.write((d.description + "\n").data(using: .utf8)!) }
         try CommandSupport.finish(ClassifyCommand.run(o))
     }
 }

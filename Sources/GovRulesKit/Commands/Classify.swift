@@ -16,6 +16,9 @@ public struct ClassifyOptions: Sendable {
     public var explain = false
     /// Lua states (threads) working on chunks of the ledger; the output is the same for any value.
     public var jobs = 1
+    /// When set, diagnostics are handed over as they are found, in input order, instead of being
+    /// collected: memory then stays flat however many rows are wrong (the CLI prints them to stderr).
+    public var emit: (@Sendable (Diagnostic) -> Void)?
     public var limits = SandboxLimits()
 
     public init(ledgers: [String], asOf: Day) {
@@ -92,12 +95,14 @@ public enum ClassifyCommand {
             }
             var rejectWriter: CSVWriter?
             var rejected: [Diagnostic] = []
+            if let emit = o.emit { run.warnings.forEach(emit) }
             var rejectedRows = 0
             var counts = [Int](repeating: 0, count: policy.outcomes.count)
             var statusCounts = [Int](repeating: 0, count: DeadlineStatus.allCases.count + 1)
             var total = 0
             var rowWarnings: [Diagnostic] = []
             var warningsNotShown = 0
+            var warningsEmitted = 0
             let outcomeCount = policy.outcomes.count
             let keepGoing = o.keepGoing
             let format = o.format
@@ -139,11 +144,21 @@ public enum ClassifyCommand {
                     for i in statusCounts.indices { statusCounts[i] += part.statusCounts[i] }
                     // Every warning is in its row's warnings column; stderr shows the first ones,
                     // so that memory does not grow with a large ledger's warnings.
-                    let room = max(0, ClassifyCommand.warningsShown - rowWarnings.count)
-                    rowWarnings += part.warnings.prefix(room)
+                    let room = max(0, ClassifyCommand.warningsShown - rowWarnings.count - warningsEmitted)
+                    if let emit = o.emit {
+                        part.warnings.prefix(room).forEach(emit)
+                        warningsEmitted += min(room, part.warnings.count)
+                    } else {
+                        rowWarnings += part.warnings.prefix(room)
+                    }
                     warningsNotShown += max(0, part.warnings.count - room)
                     if part.rejectedRows > 0 {
-                        rejected += part.rejected
+                        if let emit = o.emit {
+                            part.rejected.forEach(emit)
+                            if rejected.isEmpty { rejected = [part.rejected[0]] }   // remembers that rows were rejected
+                        } else {
+                            rejected += part.rejected
+                        }
                         rejectedRows += part.rejectedRows
                         if keepGoing && rejectWriter == nil {
                             if let out = o.output {
@@ -167,13 +182,15 @@ public enum ClassifyCommand {
                     }
                 })
 
-            var outcome = CommandOutcome(status: 0, diagnostics: run.warnings + rowWarnings)
+            // With `emit`, everything was already handed over.
+            let streamed = o.emit != nil
+            var outcome = CommandOutcome(status: 0, diagnostics: streamed ? [] : run.warnings + rowWarnings)
             if warningsNotShown > 0 {
                 outcome.report += "另有 \(warningsNotShown) 条提示未在此列出；每一行的提示都在输出的 warnings 列中。\n"
             }
             if !rejected.isEmpty && !o.keepGoing {
                 outcome.status = 1
-                outcome.diagnostics = run.warnings + rejected
+                outcome.diagnostics = streamed ? [] : run.warnings + rejected
                 outcome.report = "共有 \(rejectedRows) 行有错误，未写出任何结果。改正后重新运行；或加 --keep-going 先写出有效行，把错误行另存为 .rejects.csv。\n"
                 return outcome
             }
@@ -187,7 +204,7 @@ public enum ClassifyCommand {
             }
             if !rejected.isEmpty {
                 outcome.status = 3
-                outcome.diagnostics += rejected
+                if !streamed { outcome.diagnostics += rejected }
             }
             if o.summary {
                 outcome.report += summaryText(policy: policy, counts: counts, statusCounts: statusCounts, total: total,
