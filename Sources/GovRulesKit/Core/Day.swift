@@ -57,6 +57,19 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         return (w < 0 ? w + 7 : w) + 1
     }
 
+    /// Writes `YYYY-MM-DD` (10 bytes, years 0–9999) without building a String: output writes
+    /// three dates per row.
+    @inline(__always)
+    public func withISOBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let (y, m, d) = components
+        var b: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (UInt8(48 + y / 1000 % 10), UInt8(48 + y / 100 % 10), UInt8(48 + y / 10 % 10), UInt8(48 + y % 10), 45,
+             UInt8(48 + m / 10), UInt8(48 + m % 10), 45, UInt8(48 + d / 10), UInt8(48 + d % 10))
+        return try withUnsafeBytes(of: &b) { raw in
+            try body(raw.bindMemory(to: UInt8.self))
+        }
+    }
+
     /// ISO 8601, `2020-03-04`.
     public var iso: String {
         let (y, m, d) = components

@@ -63,6 +63,12 @@ public final class CSVWriter {
         try s.withUTF8 { try writeField(bytes: $0) }
     }
 
+    /// A date as `YYYY-MM-DD`, or an empty field.
+    public func writeField(_ day: Day?) throws {
+        guard let day else { return try writeField(bytes: UnsafeBufferPointer(start: nil, count: 0)) }
+        try day.withISOBytes { try writeField(bytes: $0) }
+    }
+
     public func writeField(_ s: StaticString) throws {
         if s.hasPointerRepresentation {
             // The bytes of a pointer-backed StaticString live for the whole program.
