@@ -9,6 +9,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <time.h>
+#include <unistd.h>
 #include <stdio.h>
 
 /* How many VM instructions run between two checks of the budget. */
@@ -29,6 +32,9 @@ struct gr_sandbox {
     int nsymbols;
     char *error;              /* last error message (malloc'd, outside the Lua heap) */
     size_t error_len;
+    /* Wall-clock watchdog: when the current protected call started (0 = idle), and which row. */
+    uint64_t started_ns;
+    int64_t row_input, row_number;
     /* Line coverage (off unless gr_coverage_enable): per chunk, a bitmap of executed lines. */
     int coverage;
     struct gr_cov_file { char *source; unsigned char *lines; int cap; } *cov;
@@ -194,8 +200,14 @@ static int gr_finish(gr_sandbox *s, int status, int base) {
     return code;
 }
 
+static uint64_t gr_now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
 /* Runs fn(job) under lua_pcall, with the traceback handler and a fresh budget: the one way the
- * host enters Lua. */
+ * host enters Lua. The watchdog sees when it started. */
 static int gr_protected(gr_sandbox *s, lua_CFunction fn, void *job) {
     lua_State *L = s->L;
     int base = lua_gettop(L);
@@ -203,8 +215,81 @@ static int gr_protected(gr_sandbox *s, lua_CFunction fn, void *job) {
     lua_pushcfunction(L, gr_traceback);
     lua_pushcfunction(L, fn);
     lua_pushlightuserdata(L, job);
+    __atomic_store_n(&s->started_ns, gr_now_ns(), __ATOMIC_RELEASE);
     int status = lua_pcall(L, 1, 0, base + 1);
+    __atomic_store_n(&s->started_ns, 0, __ATOMIC_RELEASE);
     return gr_finish(s, status, base);
+}
+
+/* ---- Watchdog --------------------------------------------------------------------------------
+ * The instruction budget stops Lua code, but not a C library function that runs long without
+ * executing VM instructions (a pattern match that backtracks for minutes, say). No C code can be
+ * interrupted safely from outside, so when a call into Lua has run longer than the limit the
+ * watchdog hands the sandbox to the host's handler, which reports the row and ends the process. */
+
+static pthread_mutex_t wd_lock = PTHREAD_MUTEX_INITIALIZER;
+static gr_sandbox *wd_list[1024];
+static int wd_count;
+static int wd_running;
+static uint64_t wd_limit_ns;
+static gr_timeout_callback wd_callback;
+
+static void *gr_watchdog_main(void *arg) {
+    (void)arg;
+    for (;;) {
+        struct timespec pause = { 0, 100 * 1000 * 1000 };
+        nanosleep(&pause, NULL);
+        uint64_t now = gr_now_ns();
+        pthread_mutex_lock(&wd_lock);
+        for (int i = 0; i < wd_count; i++) {
+            gr_sandbox *s = wd_list[i];
+            uint64_t started = __atomic_load_n(&s->started_ns, __ATOMIC_ACQUIRE);
+            if (started != 0 && now > started && now - started > wd_limit_ns) {
+                gr_timeout_callback cb = wd_callback;
+                int64_t input = __atomic_load_n(&s->row_input, __ATOMIC_ACQUIRE);
+                int64_t row = __atomic_load_n(&s->row_number, __ATOMIC_ACQUIRE);
+                pthread_mutex_unlock(&wd_lock);
+                if (cb) cb(input, row, (double)(now - started) / 1e9);
+                _exit(1);  /* the callback is expected to exit; never fall back into the stuck call */
+            }
+        }
+        pthread_mutex_unlock(&wd_lock);
+    }
+    return NULL;
+}
+
+void gr_watchdog_configure(double seconds, gr_timeout_callback callback) {
+    pthread_mutex_lock(&wd_lock);
+    wd_limit_ns = (uint64_t)(seconds * 1e9);
+    wd_callback = callback;
+    if (!wd_running) {
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        if (pthread_create(&t, &attr, gr_watchdog_main, NULL) == 0) wd_running = 1;
+        pthread_attr_destroy(&attr);
+    }
+    pthread_mutex_unlock(&wd_lock);
+}
+
+static void gr_watchdog_add(gr_sandbox *s) {
+    pthread_mutex_lock(&wd_lock);
+    if (wd_count < (int)(sizeof wd_list / sizeof wd_list[0])) wd_list[wd_count++] = s;
+    pthread_mutex_unlock(&wd_lock);
+}
+
+static void gr_watchdog_remove(gr_sandbox *s) {
+    pthread_mutex_lock(&wd_lock);
+    for (int i = 0; i < wd_count; i++) {
+        if (wd_list[i] == s) { wd_list[i] = wd_list[--wd_count]; break; }
+    }
+    pthread_mutex_unlock(&wd_lock);
+}
+
+void gr_set_row(gr_sandbox *s, int64_t input, int64_t row) {
+    __atomic_store_n(&s->row_input, input, __ATOMIC_RELEASE);
+    __atomic_store_n(&s->row_number, row, __ATOMIC_RELEASE);
 }
 
 static void gr_panic_message(lua_State *L) {
@@ -227,6 +312,9 @@ gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
     if (s->L == NULL) { free(s); return NULL; }
     *(gr_sandbox **)lua_getextraspace(s->L) = s;
     lua_atpanic(s->L, gr_panic);
+    s->row_input = -1;
+    s->row_number = -1;
+    gr_watchdog_add(s);
     /* Generational GC suits the workload: many short-lived row tables, few long-lived ones. */
     lua_gc(s->L, LUA_GCGEN, 0, 0);
     return s;
@@ -234,6 +322,7 @@ gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
 
 void gr_free(gr_sandbox *s) {
     if (s == NULL) return;
+    gr_watchdog_remove(s);
     if (s->L) lua_close(s->L);
     for (int i = 0; i < s->ncov; i++) { free(s->cov[i].source); free(s->cov[i].lines); }
     free(s->cov);

@@ -30,15 +30,20 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("lua-instructions"), help: ArgumentHelp("Lua instructions allowed per ledger row before the rules are stopped.", valueName: "n"))
     var luaInstructions: Int = 2_000_000
 
+    @Option(name: .customLong("row-timeout"), help: ArgumentHelp("Seconds one row may take, for what the instruction limit cannot stop (a library call running long); past it govrules reports the row and exits without writing output.", valueName: "seconds"))
+    var rowTimeout: Double = 10
+
     func validate() throws {
         guard (1...4096).contains(luaMemory) else { throw ValidationError("--lua-memory must be between 1 and 4096 MiB.") }
         guard luaInstructions >= 1000 else { throw ValidationError("--lua-instructions must be at least 1000.") }
+        guard rowTimeout >= 0.1 && rowTimeout <= 86_400 else { throw ValidationError("--row-timeout must be between 0.1 and 86400 seconds.") }
     }
 
     var limits: SandboxLimits {
         var l = SandboxLimits()
         l.memoryBytes = luaMemory * 1024 * 1024
         l.instructionsPerRow = luaInstructions
+        l.rowTimeoutSeconds = rowTimeout
         return l
     }
 }

@@ -87,6 +87,14 @@ void gr_unref(gr_sandbox *s, int ref);
 /* Sets the per-call instruction budget (in VM instructions, rounded to the hook granularity). */
 void gr_set_budget(gr_sandbox *s, int64_t budget);
 
+/* Wall-clock limit on any one call into Lua, for what the instruction budget cannot stop (C
+ * functions running long). `callback(input, row, seconds)` runs on the watchdog thread when a
+ * call has run longer than `seconds`; it must report and end the process (the call cannot be
+ * interrupted safely). The row is the one last given to gr_set_row (-1 when none). */
+typedef void (*gr_timeout_callback)(int64_t input, int64_t row, double seconds);
+void gr_watchdog_configure(double seconds, gr_timeout_callback callback);
+void gr_set_row(gr_sandbox *s, int64_t input, int64_t row);
+
 /* Line coverage. A callback receives a chunk name ("@rules/steps.lua") and a line. */
 typedef void (*gr_line_callback)(void *ctx, const char *source, int line);
 void gr_coverage_enable(gr_sandbox *s, int on);

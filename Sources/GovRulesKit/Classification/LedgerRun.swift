@@ -83,6 +83,7 @@ public final class LedgerRun {
         }
         self.unionHeader = header
         self.inputs = inputs
+        RowTimeout.setInputs(inputs.map(\.1.file))
         self.warnings = warnings
         self.decoder = RowDecoder(engine: engine)
     }
@@ -131,6 +132,7 @@ public final class LedgerRun {
             return
         }
         let idText = decoder.text(decoder.idColumn!) ?? ""
+        engine.setRow(input: inputIndex, row: record.row)
         let evaluated: Result<RawResult, LuaFailure> = decoder.values.withUnsafeBufferPointer { values in
             Result { () throws(LuaFailure) in try engine.evaluate(values, asOf: asOf) }
         }

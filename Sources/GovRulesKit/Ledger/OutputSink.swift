@@ -165,10 +165,12 @@ public final class AtomicFileSink: OutputSink {
         self.path = path
         self.temporaryPath = candidate
         self.writer = FileDescriptorWriter(fd: fd, name: path)
+        RowTimeout.registerTemporary(candidate)
     }
 
     deinit {
         if !finished { abandon() }
+        RowTimeout.unregisterTemporary(temporaryPath)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {

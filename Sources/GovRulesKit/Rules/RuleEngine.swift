@@ -7,6 +7,9 @@ public struct SandboxLimits: Sendable {
     public var instructionsPerRow: Int = 2_000_000
     /// Loading the rules builds the calendar tables once; it gets a larger budget.
     public var instructionsAtLoad: Int = 200_000_000
+    /// Wall-clock limit on one call into Lua, for what the instruction budget cannot stop (a C
+    /// library function that runs long). Exceeding it ends the process (see RowTimeout).
+    public var rowTimeoutSeconds: Double = 10
     public init() {}
 }
 
@@ -77,6 +80,7 @@ public final class RuleEngine {
         guard folder.sources.contains(where: { $0.module == Self.entryModule }) else {
             throw Diagnostic(code: "rules-entry", file: entryPath, "规则目录中没有入口文件 policy.lua")
         }
+        RowTimeout.install(seconds: max(limits.rowTimeoutSeconds, 0.1))
         do {
             lua = try LuaSandbox(memoryLimit: limits.memoryBytes, instructionBudget: limits.instructionsAtLoad)
         } catch let f as LuaFailure { throw fail(f, "创建 Lua 环境时") }
@@ -143,6 +147,9 @@ public final class RuleEngine {
                          status: int(out.6).flatMap(DeadlineStatus.init(rawValue:)),
                          warningCount: int(out.7) ?? 0, invalidCount: int(out.8) ?? 0, daysLeft: int(out.9))
     }
+
+    /// Which ledger row the next calls are about, for the watchdog's report.
+    func setRow(input: Int, row: Int) { gr_set_row(lua.box, Int64(input), Int64(row)) }
 
     /// The warnings of the last evaluated row.
     func lastWarnings() -> [String] {
