@@ -163,7 +163,10 @@ local function remaining_grounds(a)
   if a.third_party == "objects" then set.third_party = true; any = true end
   if set.third_party and (a.third_party == "consents" or a.public_interest) then
     set.third_party = nil
-    any = next(set) ~= nil
+    any = false
+    for i = 1, #ground_order do
+      if set[ground_order[i]] then any = true; break end
+    end
   end
   return set, any
 end

@@ -46,12 +46,14 @@ static int gr_hook_mask(const gr_sandbox *s) {
 }
 
 static void gr_cov_record(gr_sandbox *s, const char *source, int line) {
-    if (source == NULL || line <= 0) return;
+    /* Only rule files ("@..."), and a sane line range: coverage memory is outside the Lua cap. */
+    if (source == NULL || source[0] != '@' || line <= 0 || line > 200000) return;
     int i;
     for (i = 0; i < s->ncov; i++) {
         if (strcmp(s->cov[i].source, source) == 0) break;
     }
     if (i == s->ncov) {
+        if (s->ncov >= 4096) return;
         if (s->ncov == s->capcov) {
             int cap = s->capcov ? s->capcov * 2 : 16;
             void *n = realloc(s->cov, (size_t)cap * sizeof(*s->cov));
@@ -165,7 +167,7 @@ static int gr_finish(gr_sandbox *s, int status, int base) {
     if (status != LUA_OK) {
         size_t len = 0;
         const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
-        if (s->killed || (msg && strstr(msg, GR_BUDGET_MARK))) {
+        if (s->killed) {
             code = GR_ERR_BUDGET;
         } else if (s->oom || status == LUA_ERRMEM) {
             code = GR_ERR_MEMORY;
@@ -479,7 +481,15 @@ static int gr_call_row_p(lua_State *L) {
 int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
                 const int64_t *extra, int nextra, int64_t *out, int nout) {
     gr_row_job job = { fn, keys, values, n, extra, nextra, out, nout };
-    return gr_protected(s, gr_call_row_p, &job);
+    int code = gr_protected(s, gr_call_row_p, &job);
+    if (code == GR_ERR_MEMORY) {
+        /* Whether an allocation fits depends on garbage left by earlier rows. Collect it all and
+         * run the row once more: the verdict then depends on the live data alone, so the same
+         * row gives the same result wherever it falls in the ledger. */
+        lua_gc(s->L, LUA_GCCOLLECT, 0);
+        code = gr_protected(s, gr_call_row_p, &job);
+    }
+    return code;
 }
 
 typedef struct {

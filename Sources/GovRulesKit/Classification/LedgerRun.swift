@@ -153,7 +153,7 @@ public final class LedgerRun {
                 return Diagnostic(code: "rule-invalid", file: map.file, line: record.row,
                                   "列“\(header)”的值“\(value)”：\(item.message)")
             }
-            try reject(invalid, record)
+            try reject(invalid.isEmpty ? [Diagnostic(code: "rule-invalid", file: map.file, line: record.row, "规则拒绝了这一行，但没有说明原因")] : invalid, record)
             return
         }
         var warnings = raw.warningCount > 0 ? engine.lastWarnings() : []

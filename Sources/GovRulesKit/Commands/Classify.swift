@@ -155,7 +155,7 @@ public enum ClassifyCommand {
                     if part.rejectedRows > 0 {
                         if let emit = o.emit {
                             part.rejected.forEach(emit)
-                            if rejected.isEmpty { rejected = [part.rejected[0]] }   // remembers that rows were rejected
+                            if rejected.isEmpty, let first = part.rejected.first { rejected = [first] }   // remembers that rows were rejected
                         } else {
                             rejected += part.rejected
                         }

@@ -98,7 +98,7 @@ public enum ExplainCommand {
 
     static func deadlineText(_ e: Explanation) -> String {
         let d = e.deadline
-        func day(_ key: String) -> String? { d[key].int.map { Day(number: Int32($0)).iso } }
+        func day(_ key: String) -> String? { d[key].int.flatMap { Int32(exactly: $0) }.map { Day(number: $0).iso } }
         var s = ""
         let regime = d["regime"].int ?? 2019
         let rule = e.regimes[regime]
@@ -165,7 +165,7 @@ public enum ExplainCommand {
     static func json(_ e: Explanation) -> String {
         func q(_ s: String?) -> String { JSONText.quote(s) }
         let d = e.deadline
-        func day(_ key: String) -> String { q(d[key].int.map { Day(number: Int32($0)).iso }) }
+        func day(_ key: String) -> String { q(d[key].int.flatMap { Int32(exactly: $0) }.map { Day(number: $0).iso }) }
         var s = "{\"id\": \(q(e.id)), \"file\": \(q(e.file)), \"row\": \(e.row), \"as_of\": \(q(e.asOf.iso)),\n"
         s += " \"outcome\": \(q(e.outcome?.key)), \"outcome_label\": \(q(e.outcome?.label)), \"basis\": \(JSONText.array(e.outcome?.basis ?? [])),\n"
         s += " \"recorded\": \(q(e.recorded?.key)),\n"
@@ -241,7 +241,7 @@ extension LedgerRun {
                     steps.append(.init(step: spec, applied: t["applied"].bool ?? false, outcome: t["outcome"].string,
                                        read: read.map { (header: $0.0, key: $0.1, cell: $0.2) }))
                 }
-                let decided = trace["decided"].int.map { $0 - 1 }
+                let decided = trace["decided"].int.map { $0 - 1 }.flatMap { steps.indices.contains($0) ? $0 : nil }
                 let outcome = decided.flatMap { d in steps[d].outcome }.flatMap { k in policy.outcomes.first { $0.key == k } }
                 return Explanation(id: id, file: map.file, row: record.row, asOf: asOf, steps: steps, decided: decided,
                                    outcome: outcome, recorded: decoder.recordedOutcome.map { policy.outcomes[$0] },

@@ -16,6 +16,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public static func < (a: Day, b: Day) -> Bool { a.number < b.number }
 
+    /// 0001-01-01 and 9999-12-31, the range the ISO formatting covers.
+    public static let firstSupported: Int32 = -719_162
+    public static let lastSupported: Int32 = 2_932_896
+
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
     public static func daysIn(month: Int, year: Int) -> Int {

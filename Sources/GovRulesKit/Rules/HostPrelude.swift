@@ -27,13 +27,15 @@ local rules_label = ...
 local sources = {}      -- module name -> { path = display path, code = text }
 local loaded = {}
 local loading = {}
+local generation = 0
 
 local function readonly(t, name)
   local proxy = {}
   return setmetatable(proxy, {
     __index = t,
     __newindex = function(_, k)
-      error(("不能修改共享库 %s.%s：每个规则文件只能修改自己的变量"):format(name, tostring(k)), 2)
+      local key = (type(k) == "string" or type(k) == "number") and tostring(k) or type(k)
+      error(("不能修改共享库 %s.%s：每个规则文件只能修改自己的变量"):format(name, key), 2)
     end,
     __pairs = function()
       local k
@@ -97,13 +99,63 @@ local function safe_setmetatable(t, mt)
   return setmetatable(t, mt)
 end
 
+-- table.sort picks a random pivot (seeded from the clock), so equal keys come out in a different
+-- order from run to run; rules get a stable merge sort instead, which also runs under the budget.
+local function stable_sort(t, less)
+  local n = #t
+  if n < 2 then return end
+  less = less or function(a, b) return a < b end
+  local src, dst = {}, {}
+  for i = 1, n do src[i] = t[i] end
+  local width = 1
+  while width < n do
+    local i = 1
+    while i <= n do
+      local mid, hi = math.min(i + width, n + 1), math.min(i + 2 * width, n + 1)
+      local a, b, k = i, mid, i
+      while a < mid and b < hi do
+        if less(src[b], src[a]) then dst[k] = src[b]; b = b + 1 else dst[k] = src[a]; a = a + 1 end
+        k = k + 1
+      end
+      while a < mid do dst[k] = src[a]; a = a + 1; k = k + 1 end
+      while b < hi do dst[k] = src[b]; b = b + 1; k = k + 1 end
+      i = i + 2 * width
+    end
+    src, dst = dst, src
+    width = width * 2
+  end
+  for i = 1, n do t[i] = src[i] end
+end
+
+-- string.format("%p") and "%s" of a table print heap addresses, which differ between runs.
+local real_format = string.format
+local function safe_format(fmt, ...)
+  if type(fmt) == "string" and fmt:find("%%[-+ #0]*%d*%.?%d*p") then
+    error("string.format 不支持 %p：地址每次运行都不同", 2)
+  end
+  local n = select("#", ...)
+  local args = { ... }
+  for i = 1, n do
+    local v = args[i]
+    local tv = type(v)
+    if tv == "table" or tv == "function" or tv == "userdata" or tv == "thread" then args[i] = safe_tostring(v) end
+  end
+  return real_format(fmt, table.unpack(args, 1, n))
+end
+string.format = safe_format
+
+local real_sort = table.sort
+table.sort = stable_sort
+
+-- `next` is left out: iterating a table with it follows the hash order, which changes from run
+-- to run. `pairs` (sorted) is the way to iterate; `rawlen`/`#` tell whether an array is empty.
 local base_names = {
-  "assert", "error", "ipairs", "next", "pcall", "rawequal", "rawget", "rawlen", "rawset",
+  "assert", "error", "ipairs", "pcall", "rawequal", "rawget", "rawlen", "rawset",
   "select", "getmetatable", "tonumber", "type", "_VERSION",
 }
+-- The library tables as rules see them. Each file gets its own read-only proxies (built in
+-- new_env), so even rawset on a proxy changes nothing another file sees.
 local libs = { string = string, table = table, math = math, utf8 = utf8 }
-local shared = {}
-for name, lib in next, libs do shared[name] = readonly(lib, name) end
 
 local function module_path(name)
   return rules_label .. "/" .. name:gsub("%.", "/") .. ".lua"
@@ -125,7 +177,7 @@ end
 local function new_env()
   local env = {}
   for _, k in ipairs(base_names) do env[k] = G[k] end
-  for name, proxy in next, shared do env[name] = proxy end
+  for name, lib in next, libs do env[name] = readonly(lib, name) end
   env.pairs = sorted_pairs
   env.tostring = safe_tostring
   env.xpcall = safe_xpcall
@@ -137,7 +189,9 @@ local function new_env()
     if type(chunk) ~= "string" then
       error("load 只接受文本形式的 Lua 代码（字符串）", 2)
     end
-    return load(chunk, name or "=(load)", "t", e or env)
+    -- Chunk names always start with "=(load)", so errors can never pose as rule-file positions.
+    local label = type(name) == "string" and ("=(load) " .. name:gsub("^[=@]", "")) or "=(load)"
+    return load(chunk, label, "t", e or env)
   end
   return env
 end
@@ -152,8 +206,10 @@ require_module = function(name)
   if not src then
     error(("require：规则目录中没有模块“%s”（应为文件 %s）；规则只能引用规则目录中的文件"):format(name, module_path(name)), 2)
   end
-  if loading[name] then error(("require：模块“%s”循环引用了自己"):format(name), 2) end
-  loading[name] = true
+  -- `loading` records the row a module started loading in: a module whose loading failed in an
+  -- earlier row (stopped by the budget, say) is tried again rather than called a cycle.
+  if loading[name] == generation then error(("require：模块“%s”循环引用了自己"):format(name), 2) end
+  loading[name] = generation
   local fn, err = load(src.code, "@" .. src.path, "t", new_env())
   if not fn then
     loading[name] = nil
@@ -172,6 +228,47 @@ end
 
 local status_index = { on_time = 1, late = 2, pending = 3, paused = 4, overdue = 5 }
 
+-- What the host reads back from a row's result is copied into fresh plain tables here, inside
+-- the budget, and bounded: a rule cannot hand the host a cyclic, shared or huge structure.
+local MAX_MESSAGES, MAX_MESSAGE_BYTES = 64, 4096
+local function plain_strings(list, field)
+  if list == nil then return nil end
+  if type(list) ~= "table" or getmetatable(list) ~= nil then
+    error(("结果的 %s 必须是字符串列表"):format(field), 0)
+  end
+  local n = rawlen(list)
+  if n > MAX_MESSAGES then error(("结果的 %s 最多 %d 条"):format(field, MAX_MESSAGES), 0) end
+  if n == 0 then return nil end
+  local out = {}
+  for i = 1, n do
+    local v = rawget(list, i)
+    if type(v) ~= "string" or #v > MAX_MESSAGE_BYTES then
+      error(("结果的 %s 第%d条必须是不超过 %d 字节的字符串"):format(field, i, MAX_MESSAGE_BYTES), 0)
+    end
+    out[i] = v
+  end
+  return out
+end
+
+local function plain_invalid(list)
+  if list == nil then return nil end
+  if type(list) ~= "table" or getmetatable(list) ~= nil then error("结果的 invalid 必须是列表", 0) end
+  local n = rawlen(list)
+  if n == 0 then return nil end
+  if n > MAX_MESSAGES then error(("结果的 invalid 最多 %d 条"):format(MAX_MESSAGES), 0) end
+  local out = {}
+  for i = 1, n do
+    local e = rawget(list, i)
+    local column = type(e) == "table" and rawget(e, "column")
+    local message = type(e) == "table" and rawget(e, "message")
+    if type(column) ~= "string" or type(message) ~= "string" or #column > 200 or #message > MAX_MESSAGE_BYTES then
+      error(("结果的 invalid 第%d条必须是 { column = \"列名\", message = \"说明\" }"):format(i), 0)
+    end
+    out[i] = { column = column, message = message }
+  end
+  return out
+end
+
 -- Loads the entry module and returns: the policy table, the per-row evaluator, the table that
 -- holds the last row's messages, and the explainer.
 local function boot(entry)
@@ -188,6 +285,7 @@ local function boot(entry)
   end
   local last = {}
   local function evaluate(app, as_of)
+    generation = generation + 1
     local r = classify(app, as_of)
     if type(r) ~= "table" then error("classify 必须返回一个表", 0) end
     local o = outcome_index[r.outcome]
@@ -196,10 +294,10 @@ local function boot(entry)
     if r.status ~= nil and not st then
       error(("规则返回了未知的期限状态“%s”"):format(safe_tostring(r.status)), 0)
     end
-    last.warnings = r.warnings
-    last.invalid = r.invalid
+    last.warnings = plain_strings(r.warnings, "warnings")
+    last.invalid = plain_invalid(r.invalid)
     return o, step_index[r.step] or 0, r.regime, r.start, r.due, r.final_due, st,
-           r.warnings and #r.warnings or 0, r.invalid and #r.invalid or 0, r.days_left
+           last.warnings and #last.warnings or 0, last.invalid and #last.invalid or 0, r.days_left
   end
   local explain = policy.explain
   local function explain_row(app, as_of)

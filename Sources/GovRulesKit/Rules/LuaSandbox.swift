@@ -27,7 +27,7 @@ indirect enum LuaValue: Equatable {
     var int: Int? {
         switch self {
         case .int(let i): return Int(i)
-        case .number(let d) where d == d.rounded(): return Int(d)
+        case .number(let d): return Int(exactly: d)
         default: return nil
         }
     }
@@ -117,20 +117,34 @@ final class LuaSandbox {
 
     func unref(_ ref: Int32) { gr_unref(box, ref) }
 
-    /// Copies the value at a registry reference out of the state (depth-limited).
+    /// Copies the value at a registry reference out of the state. Bounded: each table is read
+    /// once (a table met again, through a cycle or a shared reference, reads as `.other`), at
+    /// most 32 levels deep, at most `maxNodes` values and `maxBytes` of string data in all, so a
+    /// rule cannot make the host copy an exponential or huge structure.
     func value(_ ref: Int32) -> LuaValue {
         if ref < 0 { return .none }
         let L = self.L
         guard lua_checkstack(L, 4) != 0 else { return .other }
+        visited.removeAll(keepingCapacity: true)
+        nodesLeft = Self.maxNodes
+        bytesLeft = Self.maxBytes
         gr_push_ref(L, ref)
         let v = readTop(depth: 0)
         gr_pop(L, 1)
         return v
     }
 
+    static let maxNodes = 200_000
+    static let maxBytes = 16 << 20
+    private var visited = Set<UnsafeRawPointer>()
+    private var nodesLeft = 0
+    private var bytesLeft = 0
+
     /// Reads the value at the top of the stack without popping it. Uses only non-raising calls.
     private func readTop(depth: Int) -> LuaValue {
         let L = self.L
+        nodesLeft -= 1
+        if nodesLeft < 0 { return .other }
         switch lua_type(L, -1) {
         case LUA_TNIL: return .none
         case LUA_TBOOLEAN: return .bool(lua_toboolean(L, -1) != 0)
@@ -140,6 +154,8 @@ final class LuaSandbox {
         case LUA_TSTRING:
             var len = 0
             let p = lua_tolstring(L, -1, &len)!
+            bytesLeft -= len
+            if bytesLeft < 0 { return .other }
             return .string(String(decoding: UnsafeRawBufferPointer(start: p, count: len), as: UTF8.self))
         case LUA_TFUNCTION:
             lua_pushvalue(L, -1)
@@ -147,7 +163,8 @@ final class LuaSandbox {
             let src = String(cString: gr_function_source(L, &line))
             return .function(source: src.hasPrefix("@") ? String(src.dropFirst()) : src, line: Int(line))
         case LUA_TTABLE:
-            guard depth < 32, lua_checkstack(L, 4) != 0 else { return .other }
+            guard depth < 32, lua_checkstack(L, 4) != 0, let id = lua_topointer(L, -1),
+                  visited.insert(id).inserted else { return .other }
             var t = LuaTable()
             var arrayItems: [Int: LuaValue] = [:]
             lua_pushnil(L)

@@ -140,7 +140,11 @@ public final class RuleEngine {
         if status != GR_OK {
             do { try lua.check(status) } catch let e as LuaFailure { throw e } catch { throw .runtime("\(error)") }
         }
-        func day(_ v: Int64) -> Day? { v == Int64.min ? nil : Day(number: Int32(truncatingIfNeeded: v)) }
+        // Days of years 1–9999 only: anything else is a bug in the rules, not a date to print.
+        if [out.3, out.4, out.5].contains(where: { $0 != Int64.min && !(Int64(Day.firstSupported)...Int64(Day.lastSupported)).contains($0) }) {
+            throw .runtime("规则返回的日期超出公元1年至9999年的范围（start、due 或 final_due）")
+        }
+        func day(_ v: Int64) -> Day? { v == Int64.min ? nil : Day(number: Int32(v)) }
         func int(_ v: Int64) -> Int? { v == Int64.min ? nil : Int(v) }
         return RawResult(outcome: Int(out.0) - 1, step: Int(out.1) - 1, regime: int(out.2),
                          start: day(out.3), due: day(out.4), finalDue: day(out.5),

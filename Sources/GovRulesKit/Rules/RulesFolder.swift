@@ -26,6 +26,7 @@ public struct RulesFolder: Sendable {
             throw Diagnostic(code: "rules-not-found", "规则目录 \(label) 不存在或不是目录")
         }
         var found: [(String, String, String)] = []
+        var totalBytes = 0
         let base = url.standardizedFileURL.path
         guard let walker = fm.enumerator(atPath: base) else {
             throw Diagnostic(code: "rules-unreadable", "无法读取规则目录 \(label)")
@@ -36,7 +37,26 @@ public struct RulesFolder: Sendable {
             // Test tables and helper scripts are not modules.
             if parts.first == "tests" { continue }
             let module = String(rel.dropLast(4)).replacingOccurrences(of: "/", with: ".")
-            guard let data = fm.contents(atPath: base + "/" + rel) else {
+            // Rule files are untrusted: only regular files inside the folder (a symlink must point
+            // inside it), and of a sane size, are read at all.
+            let full = base + "/" + rel
+            let resolved = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
+            let resolvedBase = URL(fileURLWithPath: base).resolvingSymlinksInPath().path
+            guard resolved.hasPrefix(resolvedBase + "/") else {
+                throw Diagnostic(code: "rules-outside", file: label + "/" + rel,
+                    "规则文件是指向规则目录之外（\(resolved)）的链接；规则只能读取规则目录中的文件")
+            }
+            let attributes = try? fm.attributesOfItem(atPath: resolved)
+            guard (attributes?[.type] as? FileAttributeType) == .typeRegular else {
+                throw Diagnostic(code: "rules-unreadable", file: label + "/" + rel, "规则文件不是普通文件")
+            }
+            let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+            totalBytes += size
+            guard size <= Self.maxFileBytes, totalBytes <= Self.maxTotalBytes else {
+                throw Diagnostic(code: "rules-too-large", file: label + "/" + rel,
+                    "规则文件过大（每个文件不超过 \(Self.maxFileBytes >> 20) MiB，规则目录合计不超过 \(Self.maxTotalBytes >> 20) MiB）")
+            }
+            guard let data = fm.contents(atPath: resolved) else {
                 throw Diagnostic(code: "rules-unreadable", file: label + "/" + rel, "无法读取规则文件")
             }
             guard let text = String(data: data, encoding: .utf8) else {
@@ -50,6 +70,9 @@ public struct RulesFolder: Sendable {
         found.sort { $0.0 < $1.0 }
         sources = found.map { (module: $0.0, path: $0.1, code: $0.2) }
     }
+
+    static let maxFileBytes = 4 << 20
+    static let maxTotalBytes = 32 << 20
 
     /// SHA-256 inputs: every file of the folder, for provenance.
     public var modules: [String] { sources.map(\.module) }

@@ -5,7 +5,8 @@ import Foundation
 /// classifies a two-row ledger with it, so each escape attempt is tried exactly as a rule file
 /// would try it.
 enum SandboxHarness {
-    static func folder(perRow snippet: String = "", atLoad: String = "", extraModules: [String: String] = [:]) throws -> URL {
+    static func folder(perRow snippet: String = "", atLoad: String = "", extraModules: [String: String] = [:],
+                       policyFields: String = "") throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("govrules-sandbox-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let policy = """
@@ -18,6 +19,7 @@ enum SandboxHarness {
             end },
         }
         return {
+          \(policyFields)
           api_version = 1,
           ledger = { columns = {
             { key = "id", header = "申请编号", type = "text", required = true },
@@ -29,7 +31,12 @@ enum SandboxHarness {
           steps = steps,
           calendar = { first_year = 2018, last_year = 2026 },
           classify = function(app, as_of)
-            return { outcome = steps[1].decide(app), step = "probe" }
+            local outcome = steps[1].decide(app)
+            -- A snippet may set W (warnings), I (invalid) or R (extra result fields) to test what
+            -- the host does with what rules hand back.
+            local r = { outcome = outcome, step = "probe", warnings = W, invalid = I }
+            for k, v in pairs(R or {}) do r[k] = v end
+            return r
           end,
         }
         """
