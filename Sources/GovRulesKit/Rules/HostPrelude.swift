@@ -59,7 +59,13 @@ local function sorted_pairs(t)
   local mt = getmetatable(t)
   if type(mt) == "table" and rawget(mt, "__pairs") then return mt.__pairs(t) end
   local keys, n = {}, 0
-  for k in next, t do n = n + 1; keys[n] = k end
+  for k in next, t do
+    local tk = type(k)
+    if tk ~= "string" and tk ~= "number" and tk ~= "boolean" then
+      error("pairs 不支持以表或函数为键的表：这类键没有确定的顺序，每次运行结果会不同", 2)
+    end
+    n = n + 1; keys[n] = k
+  end
   sort(keys, key_less)
   local i = 0
   return function()
@@ -174,8 +180,13 @@ local function list_modules(prefix)
   return out
 end
 
+local envs = {}   -- every rule file's environment, frozen once loading is done
+local booted = false
+local freeze
+
 local function new_env()
   local env = {}
+  envs[#envs + 1] = env
   for _, k in ipairs(base_names) do env[k] = G[k] end
   for name, lib in next, libs do env[name] = readonly(lib, name) end
   env.pairs = sorted_pairs
@@ -210,13 +221,15 @@ require_module = function(name)
   -- earlier row (stopped by the budget, say) is tried again rather than called a cycle.
   if loading[name] == generation then error(("require：模块“%s”循环引用了自己"):format(name), 2) end
   loading[name] = generation
-  local fn, err = load(src.code, "@" .. src.path, "t", new_env())
+  local env = new_env()
+  local fn, err = load(src.code, "@" .. src.path, "t", env)
   if not fn then
     loading[name] = nil
     error("\2syntax:" .. err, 0)  -- the host reports it as a syntax error of that file
   end
   local result = fn(name)
   loading[name] = nil
+  if booted then freeze(env) end   -- a module first required while a row runs
   if result == nil then result = true end
   loaded[name] = result
   return result
@@ -224,6 +237,23 @@ end
 
 local function add_source(name, path, code)
   sources[name] = { path = path, code = code }
+end
+
+-- After loading, a rule file's globals are read-only: a row's result may depend only on that row
+-- (and on what the files defined while loading). Otherwise rows would see state left by the
+-- rows before them, which depends on how the ledger is split among workers.
+function freeze(env)
+  local values = {}
+  for k, v in next, env do values[k] = v end
+  for k in next, values do env[k] = nil end
+  setmetatable(env, {
+    __index = values,
+    __newindex = function(_, k)
+      local key = type(k) == "string" and k or type(k)
+      error(("规则在处理台账行时不能修改全局变量“%s”：每一行的结论只能取决于这一行；常量请在文件加载时定义"):format(key), 2)
+    end,
+    __metatable = false,
+  })
 end
 
 local status_index = { on_time = 1, late = 2, pending = 3, paused = 4, overdue = 5 }
@@ -299,6 +329,8 @@ local function boot(entry)
     return o, step_index[r.step] or 0, r.regime, r.start, r.due, r.final_due, st,
            last.warnings and #last.warnings or 0, last.invalid and #last.invalid or 0, r.days_left
   end
+  for i = 1, #envs do freeze(envs[i]) end
+  booted = true
   local explain = policy.explain
   local function explain_row(app, as_of)
     if type(explain) ~= "function" then error("规则没有提供 explain 函数", 0) end

@@ -11,10 +11,13 @@ enum SandboxHarness {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let policy = """
         \(atLoad)
+        local out = {}
         local steps = {
           { id = "probe", title = "探测", articles = { "测试" }, outcomes = { "disclosed" },
             decide = function(a)
+              local W, I, R
               \(snippet)
+              out.W, out.I, out.R = W, I, R
               return "disclosed"
             end },
         }
@@ -31,11 +34,12 @@ enum SandboxHarness {
           steps = steps,
           calendar = { first_year = 2018, last_year = 2026 },
           classify = function(app, as_of)
+            out.W, out.I, out.R = nil, nil, nil
             local outcome = steps[1].decide(app)
             -- A snippet may set W (warnings), I (invalid) or R (extra result fields) to test what
             -- the host does with what rules hand back.
-            local r = { outcome = outcome, step = "probe", warnings = W, invalid = I }
-            for k, v in pairs(R or {}) do r[k] = v end
+            local r = { outcome = outcome, step = "probe", warnings = out.W, invalid = out.I }
+            for k, v in pairs(out.R or {}) do r[k] = v end
             return r
           end,
         }

@@ -105,6 +105,21 @@ struct SandboxReviewTests {
         }
     }
 
+    @Test func rowsCannotKeepStateInGlobals() throws {
+        let (outcome, _) = try SandboxHarness.classify(perRow: "N = (N or 0) + 1", rows: 2)
+        #expect(outcome.diagnostics.map(\.code) == ["rule-error", "rule-error"])
+        #expect(outcome.diagnostics.first?.message.contains("不能修改全局变量“N”") == true, "\(outcome.diagnostics)")
+        // A module first required while a row runs is frozen too, once loaded.
+        let (lazy, _) = try SandboxHarness.classify(perRow: "require('counter').bump()",
+            extraModules: ["counter": "count = 0\nreturn { bump = function() count = count + 1 end }"], rows: 1)
+        #expect(lazy.diagnostics.first?.message.contains("不能修改全局变量“count”") == true, "\(lazy.diagnostics)")
+    }
+
+    @Test func pairsRefusesKeysWithNoStableOrder() throws {
+        let (outcome, _) = try SandboxHarness.classify(perRow: "for k in pairs({ [{}] = 1, [{}] = 2 }) do end", rows: 1)
+        #expect(outcome.diagnostics.first?.message.contains("pairs 不支持以表或函数为键") == true, "\(outcome.diagnostics)")
+    }
+
     @Test func loadCannotPoseAsARuleFile() throws {
         let (outcome, _) = try SandboxHarness.classify(perRow: "assert(load('error(\"x\")', '@rules/steps.lua'))()", rows: 1)
         let message = try #require(outcome.diagnostics.first?.message)
