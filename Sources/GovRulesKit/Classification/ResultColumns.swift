@@ -1,3 +1,5 @@
+import Foundation
+
 /// The result columns `classify` appends to each row (cli.md), with their Chinese headers.
 public enum ResultColumn: String, CaseIterable, Sendable {
     case outcome, outcome_label, basis, recorded, regime, start, due, final_due, status, warnings, step
@@ -46,5 +48,3 @@ enum JSONText {
     static func quote(_ s: String?) -> String { s.map { quote($0) } ?? "null" }
     static func array(_ items: [String]) -> String { "[" + items.map { quote($0) }.joined(separator: ", ") + "]" }
 }
-
-import Foundation

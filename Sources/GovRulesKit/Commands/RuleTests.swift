@@ -1,3 +1,4 @@
+import Foundation
 import CLuaSandbox
 
 /// `govrules test`: the rule test cases in rules/tests/*.csv, one row per case: ledger columns as
@@ -279,8 +280,6 @@ public enum RuleTestCommand {
         return s + "</testsuite>\n"
     }
 }
-
-import Foundation
 
 /// What the test cases exercised: each (step, outcome) a step declares, and each rule line.
 struct Coverage {

@@ -1,3 +1,4 @@
+import Foundation
 import CLuaSandbox
 
 /// Turns one CSV record into the typed values the rules read, checking every cell against the
@@ -233,5 +234,3 @@ final class RowDecoder {
 extension String {
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}"))) }
 }
-
-import Foundation

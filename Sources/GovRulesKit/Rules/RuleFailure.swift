@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a failure inside Lua into a diagnostic a policy officer can act on: the rule file and
 /// line first, then what happened in Chinese, with Lua's traceback kept for the details.
 enum RuleFailure {
@@ -76,5 +78,3 @@ enum RuleFailure {
         return text
     }
 }
-
-import Foundation
