@@ -13,7 +13,7 @@ BENCH_FLAGS  ?=
 # The holiday facts the calendar is checked against: the shared copy when present, else ours.
 HOLIDAYS     ?= $(firstword $(wildcard ../shared/domain/holidays.json) Tests/data/holidays.json)
 
-.PHONY: deps build release demo test bench clean
+.PHONY: deps build release demo test bench install clean
 
 ## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
 deps:
@@ -63,6 +63,15 @@ test: deps
 ##        Never part of `make test`.  make bench BENCH_FLAGS=--quick (100k only); --profile adds a callgrind top list.
 bench: deps
 	BENCH_BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/bench.sh $(BENCH_FLAGS)
+
+## install: the release binary to $(PREFIX)/bin and the shipped rules and report formats to
+##          $(PREFIX)/share/govrules, where govrules finds them when ./rules and ./reports are absent.
+PREFIX       ?= /usr/local
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/govrules
+	install -m 755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/govrules
+	rm -rf $(DESTDIR)$(PREFIX)/share/govrules/rules $(DESTDIR)$(PREFIX)/share/govrules/reports
+	cp -R rules reports $(DESTDIR)$(PREFIX)/share/govrules/
 
 clean:
 	rm -rf .build
