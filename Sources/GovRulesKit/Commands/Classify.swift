@@ -66,14 +66,14 @@ public enum ClassifyCommand {
         let sink: OutputSink
         do {
             if let path = o.output {
-                sink = try AtomicFileSink(path: path)
+                sink = try OutputFile.open(path: path)
             } else if o.keepGoing {
                 sink = StandardOutputSink()   // every valid row is written whatever happens
             } else {
                 sink = try SpooledStandardOutputSink()   // nothing appears unless every row is valid
             }
         } catch { return .failure(error) }
-        var rejectsSink: AtomicFileSink?
+        var rejectsSink: OutputSink?
         var committed = false
         defer {
             if !committed { sink.abandon(); rejectsSink?.abandon() }
@@ -162,7 +162,7 @@ public enum ClassifyCommand {
                         rejectedRows += part.rejectedRows
                         if keepGoing && rejectWriter == nil {
                             if let out = o.output {
-                                let rs = try AtomicFileSink(path: rejectsPath(for: out))
+                                let rs = try OutputFile.open(path: rejectsPath(for: out))
                                 rejectsSink = rs
                                 rejectWriter = CSVWriter(sink: rs, bom: o.bom)
                             } else {

@@ -89,7 +89,7 @@ public enum ReportCommand {
             let report = try buildReport(request)
             warnings += report.warnings
             let text = report.render(o.format)
-            let sink: OutputSink = try o.output.map { try AtomicFileSink(path: $0) } ?? StandardOutputSink()
+            let sink: OutputSink = try o.output.map { try OutputFile.open(path: $0) } ?? StandardOutputSink()
             do {
                 try sink.write(text)
                 try sink.commit()

@@ -234,9 +234,11 @@ public final class SpooledStandardOutputSink: OutputSink {
     private let writer: FileDescriptorWriter
     private let target: Int32
     private let name: String
+    private let closeTarget: Bool
     private var closed = false
 
-    public init(fileDescriptor: Int32 = STDOUT_FILENO, name: String = "标准输出") throws {
+    public init(fileDescriptor: Int32 = STDOUT_FILENO, name: String = "标准输出", closeTarget: Bool = false) throws {
+        self.closeTarget = closeTarget
         let dir = ProcessInfoTemporaryDirectory.path
         var template = Array((dir + "/govrules-spool-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -249,7 +251,10 @@ public final class SpooledStandardOutputSink: OutputSink {
         writer = FileDescriptorWriter(fd: fd, name: name)
     }
 
-    deinit { if !closed { close(spoolFD) } }
+    deinit {
+        if !closed { close(spoolFD) }
+        if closeTarget { close(target) }
+    }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
 
@@ -289,5 +294,44 @@ enum ProcessInfoTemporaryDirectory {
             return s
         }
         return "/tmp"
+    }
+}
+
+/// Where `-o PATH` output goes.
+///
+/// - A regular file, or a new one: written atomically (`AtomicFileSink`). A symbolic link is
+///   followed, so the file it points to is replaced and the link is kept.
+/// - Anything else that exists (a device such as /dev/stdout, a FIFO): it cannot be replaced, so
+///   the output is spooled and written into it only when the run succeeds. Renaming over it would
+///   replace the device node itself.
+public enum OutputFile {
+    public static func open(path: String) throws -> OutputSink {
+        // Follow symbolic links (also to a file that does not exist yet), a few levels deep.
+        var target = path
+        for _ in 0..<16 {
+            var link = stat()
+            guard lstat(target, &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK else { break }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(target, &buffer, Int(PATH_MAX))
+            guard n > 0 else { break }
+            let destination = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if destination.hasPrefix("/") {
+                target = destination
+            } else if let slash = target.lastIndex(of: "/") {
+                target = String(target[...slash]) + destination
+            } else {
+                target = destination
+            }
+        }
+        var st = stat()
+        if stat(target, &st) == 0 {
+            let kind = st.st_mode & S_IFMT
+            if kind != S_IFREG && kind != S_IFDIR {
+                let fd = Glibc.open(target, O_WRONLY | O_CLOEXEC)
+                if fd < 0 { throw FileDescriptorWriter.outputFailure(code: "output-open-failed", name: path, action: "打开", errno) }
+                return try SpooledStandardOutputSink(fileDescriptor: fd, name: path, closeTarget: true)
+            }
+        }
+        return try AtomicFileSink(path: target)
     }
 }
