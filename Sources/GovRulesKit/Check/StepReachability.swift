@@ -178,12 +178,7 @@ struct StepReachability {
                     cache[fresh[i]] = .rejected(problems.map(\.message).joined(separator: "；"))
                     continue
                 }
-                let asOf = self.asOf
-                let engine = self.engine
-                let result: Result<LuaValue, LuaFailure> = decoder.values.withUnsafeBufferPointer { v in
-                    Result { () throws(LuaFailure) in try engine.explain(v, asOf: asOf) }
-                }
-                switch result {
+                switch engine.explain(decoder, asOf: asOf) {
                 case .success(let value): cache[fresh[i]] = .trace(parse(value))
                 case .failure(let f): cache[fresh[i]] = .failed(f)
                 }

@@ -133,16 +133,12 @@ public final class LedgerRun {
         }
         let idText = decoder.text(decoder.idColumn!) ?? ""
         engine.setRow(input: inputIndex, row: record.row)
-        let evaluated: Result<RawResult, LuaFailure> = decoder.values.withUnsafeBufferPointer { values in
-            Result { () throws(LuaFailure) in try engine.evaluate(values, asOf: asOf) }
-        }
+        let evaluated = engine.evaluate(decoder, asOf: asOf)
         let raw: RawResult
         switch evaluated {
         case .success(let r): raw = r
         case .failure(let error):
-            try reject([RuleFailure.diagnostic(error, file: map.file, line: record.row,
-                context: "处理申请编号“\(idText)”时，", memoryLimit: engine.limits.memoryBytes,
-                budget: engine.limits.instructionsPerRow, rulePaths: engine.folder.sources.map(\.path))], record)
+            try reject([engine.diagnostic(error, file: map.file, line: record.row, context: "处理申请编号“\(idText)”时，")], record)
             return
         }
         if raw.invalidCount > 0 {

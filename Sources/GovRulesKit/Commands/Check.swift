@@ -182,11 +182,9 @@ public enum CheckCommand {
                 "\(problem)；未能检查步骤是否可达、结论是否与声明一致"))
         }
         for f in r.failures {
-            var d = RuleFailure.diagnostic(f.failure, file: steps.indices.contains(f.step) ? steps[f.step].file : nil,
-                                           line: steps.indices.contains(f.step) ? steps[f.step].line : nil,
-                                           context: "在构造的台账行（\(search.describe(f.row))）上",
-                                           memoryLimit: engine.limits.memoryBytes, budget: engine.limits.instructionsPerRow,
-                                           rulePaths: engine.folder.sources.map(\.path))
+            var d = engine.diagnostic(f.failure, file: steps.indices.contains(f.step) ? steps[f.step].file : nil,
+                                      line: steps.indices.contains(f.step) ? steps[f.step].line : nil,
+                                      context: "在构造的台账行（\(search.describe(f.row))）上")
             d.code = "step-runtime-error"
             // Point at the line that failed when Lua said which.
             if let r = d.message.range(of: "出错位置：", options: .backwards) {

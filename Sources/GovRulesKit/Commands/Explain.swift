@@ -206,16 +206,12 @@ extension LedgerRun {
                 if !match { continue }
                 let problems = decoder.decode(record, map: map)
                 if !problems.isEmpty { throw DiagnosticList(problems) }
-                let traced: Result<LuaValue, LuaFailure> = decoder.values.withUnsafeBufferPointer { v in
-                    Result { () throws(LuaFailure) in try engine.explain(v, asOf: asOf) }
-                }
+                let traced = engine.explain(decoder, asOf: asOf)
                 let trace: LuaTable
                 switch traced {
                 case .success(let v): trace = v.table ?? LuaTable()
                 case .failure(let f):
-                    throw RuleFailure.diagnostic(f, file: map.file, line: record.row, context: "解释申请编号“\(id)”时，",
-                                                 memoryLimit: engine.limits.memoryBytes, budget: engine.limits.instructionsPerRow,
-                                                 rulePaths: engine.folder.sources.map(\.path))
+                    throw engine.diagnostic(f, file: map.file, line: record.row, context: "解释申请编号“\(id)”时，")
                 }
                 var cells: [String: String] = [:]
                 for (c, spec) in policy.columns.enumerated() {

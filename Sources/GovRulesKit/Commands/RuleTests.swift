@@ -177,15 +177,12 @@ public enum RuleTestCommand {
                 c.error = problems.map(\.message).joined(separator: "；")
                 finish(&c, record); cases.append(c); continue
             }
-            let evaluated: Result<RawResult, LuaFailure> = decoder.values.withUnsafeBufferPointer { values in
-                Result { () throws(LuaFailure) in try engine.evaluate(values, asOf: asOf) }
-            }
+            let evaluated = engine.evaluate(decoder, asOf: asOf)
             let raw: RawResult
             switch evaluated {
             case .success(let r): raw = r
             case .failure(let f):
-                c.error = RuleFailure.diagnostic(f, context: "", memoryLimit: engine.limits.memoryBytes,
-                                                 budget: engine.limits.instructionsPerRow, rulePaths: engine.folder.sources.map(\.path)).message
+                c.error = engine.diagnostic(f, context: "").message
                 finish(&c, record); cases.append(c); continue
             }
             if raw.invalidCount > 0 {

@@ -60,8 +60,6 @@ final class RowDecoder {
         decisionColumn = columns.firstIndex { $0.type == .outcome }
     }
 
-    func column(_ key: String) -> Int? { columns.firstIndex { $0.key == key } }
-
     /// The cell's text, for text columns read outside the hot path.
     func text(_ column: Int) -> String? {
         let v = values[column]

@@ -150,7 +150,6 @@ local function safe_format(fmt, ...)
 end
 string.format = safe_format
 
-local real_sort = table.sort
 table.sort = stable_sort
 
 -- `next` is left out: iterating a table with it follows the hash order, which changes from run

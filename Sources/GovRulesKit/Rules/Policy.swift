@@ -15,7 +15,6 @@ public struct Policy: Sendable {
     /// regime year → (working days, maximum extension)
     public var regimes: [Int: (days: Int, maxExtension: Int)]
 
-    public func outcomeIndex(_ key: String) -> Int? { outcomes.firstIndex { $0.key == key } }
     public func column(_ key: String) -> ColumnSpec? { columns.first { $0.key == key } }
 }
 

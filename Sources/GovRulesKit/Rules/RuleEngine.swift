@@ -152,6 +152,22 @@ public final class RuleEngine {
                          warningCount: int(out.7) ?? 0, invalidCount: int(out.8) ?? 0, daysLeft: int(out.9))
     }
 
+    /// Runs the rules on the row the decoder holds.
+    func evaluate(_ decoder: RowDecoder, asOf: Day) -> Result<RawResult, LuaFailure> {
+        decoder.values.withUnsafeBufferPointer { v in Result { () throws(LuaFailure) in try evaluate(v, asOf: asOf) } }
+    }
+
+    /// Runs `explain` on the row the decoder holds.
+    func explain(_ decoder: RowDecoder, asOf: Day) -> Result<LuaValue, LuaFailure> {
+        decoder.values.withUnsafeBufferPointer { v in Result { () throws(LuaFailure) in try explain(v, asOf: asOf) } }
+    }
+
+    /// A failure while running a row, as a diagnostic with this engine's limits and rule files.
+    func diagnostic(_ failure: LuaFailure, file: String? = nil, line: Int? = nil, context: String) -> Diagnostic {
+        RuleFailure.diagnostic(failure, file: file, line: line, context: context, memoryLimit: limits.memoryBytes,
+                               budget: limits.instructionsPerRow, rulePaths: folder.sources.map(\.path))
+    }
+
     /// Which ledger row the next calls are about, for the watchdog's report.
     func setRow(input: Int, row: Int) { gr_set_row(lua.box, Int64(input), Int64(row)) }
 
@@ -184,9 +200,6 @@ public final class RuleEngine {
     public var memoryPeak: Int { lua.memoryPeak }
 
     // MARK: Coverage
-
-    /// Records every rule line executed from now on (slower; for `govrules test --coverage`).
-    public func enableCoverage() { gr_coverage_enable(lua.box, 1) }
 
     /// rule file → lines executed since coverage was enabled.
     public func coveredLines() -> [String: Set<Int>] {

@@ -74,6 +74,4 @@ public struct RulesFolder: Sendable {
     static let maxFileBytes = 4 << 20
     static let maxTotalBytes = 32 << 20
 
-    /// SHA-256 inputs: every file of the folder, for provenance.
-    public var modules: [String] { sources.map(\.module) }
 }
