@@ -28,7 +28,7 @@ struct RuleOptions: ParsableArguments {
     var luaMemory: Int = 64
 
     @Option(name: .customLong("lua-instructions"), help: ArgumentHelp("Lua instructions allowed per ledger row before the rules are stopped.", valueName: "n"))
-    var luaInstructions: Int = 2_000_000
+    var luaInstructions: Int = SandboxLimits().instructionsPerRow
 
     @Option(name: .customLong("row-timeout"), help: ArgumentHelp("Seconds one row may take, for what the instruction limit cannot stop (a library call running long); past it govrules reports the row and exits without writing output.", valueName: "seconds"))
     var rowTimeout: Double = 10

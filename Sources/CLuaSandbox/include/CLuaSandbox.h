@@ -35,7 +35,8 @@ enum {
     GR_ERR_RUNTIME = 1,   /* a Lua error: message (with traceback) via gr_error */
     GR_ERR_MEMORY = 2,    /* the memory cap was hit during the call */
     GR_ERR_BUDGET = 3,    /* the instruction budget ran out */
-    GR_ERR_SYNTAX = 4     /* a chunk failed to compile */
+    GR_ERR_SYNTAX = 4,    /* a chunk failed to compile */
+    GR_ERR_PREEMPTED = 5  /* internal: an unhooked row was stopped and is run again counted */
 };
 
 /* An absent integer result (nil in Lua). */
@@ -94,6 +95,15 @@ void gr_set_budget(gr_sandbox *s, int64_t budget);
 typedef void (*gr_timeout_callback)(int64_t input, int64_t row, double seconds);
 void gr_watchdog_configure(double seconds, gr_timeout_callback callback);
 void gr_set_row(gr_sandbox *s, int64_t input, int64_t row);
+
+/* How many rows took the unhooked fast path, and how many were run under the counting hook
+ * (every row when the budget is below the fast path's minimum, under coverage, or when the fast
+ * run could not prove the row stayed within budget). See "The fast path" in sandbox.c. */
+void gr_path_counts(const gr_sandbox *s, uint64_t *fast, uint64_t *counted);
+/* Whether rows may take the fast path with this sandbox's budget and settings. */
+int gr_fast_path_enabled(const gr_sandbox *s);
+/* Turns the fast path off (1) or back on (0) for this sandbox, e.g. to measure its effect. */
+void gr_fast_path_disable(gr_sandbox *s, int off);
 
 /* Line coverage. A callback receives a chunk name ("@rules/steps.lua") and a line. */
 typedef void (*gr_line_callback)(void *ctx, const char *source, int line);

@@ -94,8 +94,10 @@ public final class LedgerRun {
     public func run(accept: (ClassifiedRow, CSVRecord, Int) throws -> Void,
                     reject: ([Diagnostic], CSVRecord, Int) throws -> Void) throws {
         for (inputIndex, input) in inputs.enumerated() {
+            var sizing = IdTableSizing()
             while let record = try input.reader.next() {
                 if record.isBlank { continue }
+                sizing.observe(record, input: inputIndex, run: self, registry: &seenIds)
                 var pre: [Diagnostic] = []
                 if let d = checkUniqueId(record, input: inputIndex, registry: &seenIds) { pre.append(d) }
                 try classify(record, input: inputIndex, decoder: decoder, engine: engine, preProblems: pre,
@@ -111,6 +113,10 @@ public final class LedgerRun {
         return record.withField(f) { raw -> Diagnostic? in
             let id = ValueParser.trimmed(raw)
             if id.isEmpty { return nil }
+            if registry.count >= IdRegistry.maximumCount {
+                return Diagnostic(code: "id-too-many", file: map.file, line: record.row,
+                    "一次运行最多核对 \(IdRegistry.maximumCount) 个申请编号；请把台账分成几份分别运行")
+            }
             guard let (firstInput, firstRow) = registry.insert(id, input: input, row: record.row) else { return nil }
             let text = String(decoding: id, as: UTF8.self)
             return Diagnostic(code: "id-duplicate", file: map.file, line: record.row,
@@ -172,4 +178,30 @@ public final class LedgerRun {
     }
 
     public func fileName(input: Int) -> String { inputs[input].map.file }
+
+    /// Bytes in the ledgers from `input` on, when they are regular files (nil for a pipe).
+    func bytesOfInputs(from input: Int) -> Int? {
+        var total = 0
+        for i in input..<inputs.count {
+            guard let size = inputs[i].reader.inputSize else { return nil }
+            total += size
+        }
+        return total
+    }
+}
+
+/// Sizes the id table once, from the first rows of a ledger and the size of what is left, so that
+/// it does not grow step by step (holding its old and new slots at once) through a large ledger.
+struct IdTableSizing {
+    static let sampleRows = 1024
+    private var rows = 0
+    private var bytes = 0
+
+    mutating func observe(_ record: CSVRecord, input: Int, run: LedgerRun, registry: inout IdRegistry) {
+        guard rows < Self.sampleRows else { return }
+        rows += 1
+        bytes += record.byteCount
+        guard rows == Self.sampleRows, let left = run.bytesOfInputs(from: input), bytes > 0 else { return }
+        registry.reserve(registry.count + max(0, left - bytes) / (bytes / rows) + 1)
+    }
 }

@@ -46,7 +46,30 @@ final class ParallelRun {
             return partial
         }
         if workers.count == 1 {
-            try readChunks { chunk in try merge(process(chunk, workers[0])) }
+            // One worker needs no copies: rows go from the reader's buffer straight to the rules,
+            // and a partial result is handed over every `chunkRows` rows, as the workers would.
+            let worker = workers[0]
+            var seen = IdRegistry()
+            var partial = makePartial()
+            var rows = 0
+            for (inputIndex, input) in run.inputs.enumerated() {
+                var sizing = IdTableSizing()
+                while let record = try input.reader.next() {
+                    if record.isBlank { continue }
+                    sizing.observe(record, input: inputIndex, run: run, registry: &seen)
+                    let pre = run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? []
+                    try run.classify(record, input: inputIndex, decoder: worker.decoder, engine: worker.engine, preProblems: pre,
+                                     accept: { try accept($0, $1, inputIndex, &partial) },
+                                     reject: { try reject($0, $1, inputIndex, &partial) })
+                    rows += 1
+                    if rows == chunkRows {
+                        try merge(partial)
+                        partial = makePartial()
+                        rows = 0
+                    }
+                }
+            }
+            if rows > 0 { try merge(partial) }
             return
         }
 
@@ -84,8 +107,10 @@ final class ParallelRun {
         var seq = 0
         var seen = IdRegistry()
         for (inputIndex, input) in run.inputs.enumerated() {
+            var sizing = IdTableSizing()
             while let record = try input.reader.next() {
                 if record.isBlank { continue }
+                sizing.observe(record, input: inputIndex, run: run, registry: &seen)
                 let index = chunk.count
                 chunk.inputs.append(inputIndex)
                 chunk.rows.append(record.row)
@@ -179,6 +204,7 @@ private final class PipelineState<Partial>: @unchecked Sendable {
             return nil
         }
         let chunk = queue[queueHead]
+        queue[queueHead] = ParallelRun.Chunk()   // a taken chunk's buffers are freed as soon as it is processed
         queueHead += 1
         if queueHead > 64 && queueHead * 2 > queue.count {
             queue.removeFirst(queueHead)

@@ -27,6 +27,12 @@ public struct CSVRecord {
                      "CSVRecord (row \(row)) used after CSVReader.next() was called again")
     }
 
+    /// About how many bytes the record took in the file (its cells, separators and line end).
+    public var byteCount: Int {
+        checkValid()
+        return storage.byteCount + storage.fieldCount
+    }
+
     /// Number of fields in this record as written in the file (rows may be ragged).
     public var count: Int {
         checkValid()
@@ -179,6 +185,8 @@ public final class CSVReader {
 
     private var source: Source
     private let maxRecordBytes: Int
+    /// The file's size when it is a regular file (nil for a pipe or memory).
+    public private(set) var inputSize: Int?
 
     // Input side.
     private let raw: UnsafeMutablePointer<UInt8>
@@ -229,6 +237,7 @@ public final class CSVReader {
         }
         try self.init(source: .file(fd: fd, owned: true), name: path, chunkSize: chunkSize,
                       maxRecordBytes: maxRecordBytes)
+        if (st.st_mode & S_IFMT) == S_IFREG { inputSize = Int(st.st_size) }
     }
 
     /// Reads CSV from an already open file descriptor (for example standard input).

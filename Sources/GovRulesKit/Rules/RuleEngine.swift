@@ -3,8 +3,11 @@ import CLuaSandbox
 /// Limits on what one row's rules may use.
 public struct SandboxLimits: Sendable {
     public var memoryBytes: Int = 64 * 1024 * 1024
-    /// VM instructions per row (and per load), so a loop in a rule cannot hang the host.
-    public var instructionsPerRow: Int = 2_000_000
+    /// VM instructions per row, so a loop in a rule cannot hang the host. The rules shipped use a
+    /// few thousand per row. At 4,000,000 or more, rows first run without the counting hook and
+    /// fall back to a counted run when they take long (see "The fast path" in sandbox.c), so the
+    /// default is generous: a runaway row costs a fraction of a second before it is stopped.
+    public var instructionsPerRow: Int = 20_000_000
     /// Loading the rules builds the calendar tables once; it gets a larger budget.
     public var instructionsAtLoad: Int = 200_000_000
     /// Wall-clock limit on one call into Lua, for what the instruction budget cannot stop (a C
@@ -198,6 +201,19 @@ public final class RuleEngine {
     }
 
     public var memoryPeak: Int { lua.memoryPeak }
+
+    /// Rows run on the unhooked fast path, and rows run (or run again) under the counting hook.
+    public var pathCounts: (fast: Int, counted: Int) {
+        var f: UInt64 = 0, c: UInt64 = 0
+        gr_path_counts(lua.box, &f, &c)
+        return (Int(f), Int(c))
+    }
+
+    /// Whether rows may take the fast path with these limits (off under coverage or a small budget).
+    public var fastPathEnabled: Bool { gr_fast_path_enabled(lua.box) != 0 }
+
+    /// Forces every row through the counting hook (to measure what the fast path saves).
+    public func disableFastPath(_ off: Bool = true) { gr_fast_path_disable(lua.box, off ? 1 : 0) }
 
     // MARK: Coverage
 
