@@ -129,7 +129,6 @@ public final class LedgerRun {
                   preProblems: [Diagnostic],
                   accept: (ClassifiedRow, CSVRecord) throws -> Void,
                   reject: ([Diagnostic], CSVRecord) throws -> Void) throws {
-        let policy = engine.policy
         let map = inputs[inputIndex].map
         var problems = decoder.decode(record, map: map)
         problems += preProblems
@@ -148,6 +147,7 @@ public final class LedgerRun {
             return
         }
         if raw.invalidCount > 0 {
+            let policy = engine.policy
             let invalid = engine.lastInvalid().map { item -> Diagnostic in
                 let c = policy.columns.firstIndex { $0.key == item.column }
                 let header = c.map { map.writtenHeader(ofColumn: $0, columns: policy.columns) } ?? item.column
@@ -161,6 +161,7 @@ public final class LedgerRun {
         var warnings = raw.warningCount > 0 ? engine.lastWarnings() : []
         let recorded = decoder.recordedOutcome
         if let recorded, recorded != raw.outcome {
+            let policy = engine.policy
             warnings.append("台账记录的办理结果“\(policy.outcomes[recorded].label)”与规则结论“\(policy.outcomes[raw.outcome].label)”不一致；年度报告按记录的办理结果统计")
         }
         let row = ClassifiedRow(file: map.file, row: record.row, id: idText, result: raw, warnings: warnings,

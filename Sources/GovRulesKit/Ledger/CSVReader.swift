@@ -423,12 +423,7 @@ public final class CSVReader {
                     state = .unquoted
                 }
             case .unquoted:
-                var q = p
-                while q < e {
-                    let c = d[q]
-                    if c == CSVReader.comma || c == CSVReader.lf || c == CSVReader.cr { break }
-                    q += 1
-                }
+                let q = CSVBytes.fieldEnd(d, from: p, end: e)
                 if q > p {
                     s.append(d + p, q - p)
                     try checkRecordSize()

@@ -38,12 +38,7 @@ public final class CSVWriter {
             try append(CSVWriter.comma)
         }
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
-        var needsQuotes = false
-        for c in bytes where c == CSVWriter.comma || c == CSVWriter.quote || c == CSVWriter.lf || c == CSVWriter.cr {
-            needsQuotes = true
-            break
-        }
-        if !needsQuotes {
+        if !CSVBytes.containsSpecial(base, bytes.count) {
             try append(base, bytes.count)
             return
         }
@@ -120,5 +115,51 @@ public final class CSVWriter {
         }
         (buffer + count).update(from: p, count: n)
         count += n
+    }
+}
+
+/// Word-at-a-time searches for the bytes that matter to CSV (`,` `"` CR LF), eight bytes per step:
+/// most cells are plain text, and both reading and writing scan every byte of them.
+enum CSVBytes {
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let highs: UInt64 = 0x8080_8080_8080_8080
+
+    /// Nonzero when some byte of `w` equals `byte` (exact as a test, not as a position).
+    @inline(__always) static func has(_ w: UInt64, _ byte: UInt8) -> UInt64 {
+        let x = w ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & highs
+    }
+
+    /// Whether the bytes contain `,` `"` CR or LF, i.e. the field must be quoted.
+    @inline(__always) static func containsSpecial(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 <= n {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            if has(w, 0x2C) | has(w, 0x22) | has(w, 0x0A) | has(w, 0x0D) != 0 { return true }
+            i += 8
+        }
+        while i < n {
+            let c = p[i]
+            if c == 0x2C || c == 0x22 || c == 0x0A || c == 0x0D { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// The index of the first `,` CR or LF at or after `from`, or `end` if none: where an unquoted
+    /// field ends.
+    @inline(__always) static func fieldEnd(_ p: UnsafePointer<UInt8>, from: Int, end: Int) -> Int {
+        var i = from
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            if has(w, 0x2C) | has(w, 0x0A) | has(w, 0x0D) != 0 { break }
+            i += 8
+        }
+        while i < end {
+            let c = p[i]
+            if c == 0x2C || c == 0x0A || c == 0x0D { return i }
+            i += 1
+        }
+        return end
     }
 }

@@ -1,5 +1,6 @@
-/// How one ledger file's header row maps onto the columns the rules declare.
-struct HeaderMap {
+/// How one ledger file's header row maps onto the columns the rules declare. A class: every row
+/// of the file refers to it, and passing it around must not copy its arrays.
+final class HeaderMap {
     let file: String
     /// The headers as the user wrote them.
     let headers: [String]
@@ -7,7 +8,7 @@ struct HeaderMap {
     let columnOfField: [Int?]
     /// For each policy column: the field that holds it, or nil when the file lacks it.
     let fieldOfColumn: [Int?]
-    var warnings: [Diagnostic] = []
+    let warnings: [Diagnostic]
 
     /// The header as written for a policy column (for messages), else its Chinese name.
     func writtenHeader(ofColumn c: Int, columns: [ColumnSpec]) -> String {
@@ -15,7 +16,7 @@ struct HeaderMap {
         return columns[c].header
     }
 
-    init(header: [String], file: String, policy: Policy) throws {
+    convenience init(header: [String], file: String, policy: Policy) throws {
         try self.init(header: header, file: file, columns: policy.columns)
     }
 

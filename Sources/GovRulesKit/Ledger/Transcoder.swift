@@ -39,6 +39,14 @@ struct UTF8Validator {
                 if i >= n { break }
                 let b = base[i]
                 if b < 0x80 { i += 1; continue }
+                // Fast path: a whole three-byte character with no special range (all of CJK).
+                if i + 2 < n, (b &- 0xE1) < 0x0C || b == 0xEE || b == 0xEF,
+                   (base[i + 1] & 0xC0) == 0x80, (base[i + 2] & 0xC0) == 0x80 {
+                    sawNonASCII = true
+                    completedSequences &+= 1
+                    i += 3
+                    continue
+                }
                 sawNonASCII = true
                 lower = 0x80
                 upper = 0xBF
