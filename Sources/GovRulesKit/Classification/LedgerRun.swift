@@ -173,8 +173,11 @@ public final class LedgerRun {
 
     /// Writes the record's cells in union-column order.
     func writeInputFields(_ record: CSVRecord, input: Int, to w: CSVWriter) throws {
+        // Most records hold no byte CSV must quote: one check for the record, none per field.
+        let plain = record.isPlain
         for f in unionFields[input] {
-            if let f { try record.withField(f) { try w.writeField(bytes: $0) } } else { try w.writeField("") }
+            guard let f else { try w.writeEncoded(UnsafeBufferPointer(start: nil, count: 0)); continue }
+            if plain { try w.writeEncoded(record.field(f)) } else { try w.writeField(bytes: record.field(f)) }
         }
     }
 

@@ -26,10 +26,28 @@ struct ResultFields {
     let policy: Policy
     /// basis joined per outcome, computed once.
     let basisJoined: [String]
+    /// CSV, encoded once: per outcome `key,label,basis`; per outcome its key (the recorded
+    /// column); per status its key; per step its id; per regime its number.
+    let outcomeCells: [[UInt8]]
+    let keyCells: [[UInt8]]
+    let statusCells: [[UInt8]]
+    let stepCells: [[UInt8]]
+    let regimeCells: [Int: [UInt8]]
 
     init(policy: Policy) {
         self.policy = policy
-        basisJoined = policy.outcomes.map { $0.basis.joined(separator: "；") }
+        let basisJoined = policy.outcomes.map { $0.basis.joined(separator: "；") }
+        self.basisJoined = basisJoined
+        outcomeCells = policy.outcomes.indices.map { i in
+            CSVWriter.encode(policy.outcomes[i].key) + [UInt8(ascii: ",")] + CSVWriter.encode(policy.outcomes[i].label)
+                + [UInt8(ascii: ",")] + CSVWriter.encode(basisJoined[i])
+        }
+        keyCells = policy.outcomes.map { CSVWriter.encode($0.key) }
+        statusCells = [[]] + DeadlineStatus.allCases.map { CSVWriter.encode($0.key) }
+        stepCells = policy.steps.map { CSVWriter.encode($0.id) }
+        var regimes: [Int: [UInt8]] = [:]
+        for k in policy.regimes.keys { regimes[k] = CSVWriter.encode(String(k)) }
+        regimeCells = regimes
     }
 
     func stepID(_ r: RawResult) -> String { r.step >= 0 && r.step < policy.steps.count ? policy.steps[r.step].id : "" }

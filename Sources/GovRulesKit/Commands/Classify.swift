@@ -220,19 +220,21 @@ public enum ClassifyCommand {
     public static func rejectsPath(for output: String) -> String { output + ".rejects.csv" }
 
     static func writeCSVResult(_ row: ClassifiedRow, _ f: ResultFields, _ w: CSVWriter, explain: Bool = false) throws {
+        // The fixed texts were encoded once (ResultFields); only dates and warnings vary per row.
         let r = row.result
-        let o = f.policy.outcomes[r.outcome]
-        try w.writeField(o.key)
-        try w.writeField(o.label)
-        try w.writeField(f.basisJoined[r.outcome])
-        try w.writeField(row.recorded.map { f.policy.outcomes[$0].key } ?? "")
-        try w.writeField(r.regime.map(String.init) ?? "")
-        try w.writeField(r.start)
-        try w.writeField(r.due)
-        try w.writeField(r.finalDue)
-        try w.writeField(r.status?.key ?? "")
-        try w.writeField(row.warnings.joined(separator: "；"))
-        try w.writeField(f.stepID(r))
+        try w.writeEncoded(f.outcomeCells[r.outcome])
+        try w.writeEncoded(row.recorded.map { f.keyCells[$0] } ?? [])
+        if let regime = r.regime {
+            if let cell = f.regimeCells[regime] { try w.writeEncoded(cell) } else { try w.writeField(String(regime)) }
+        } else {
+            try w.writeEncoded([])
+        }
+        try w.writeDate(r.start)
+        try w.writeDate(r.due)
+        try w.writeDate(r.finalDue)
+        try w.writeEncoded(f.statusCells[r.status?.rawValue ?? 0])
+        if row.warnings.isEmpty { try w.writeEncoded([]) } else { try w.writeField(row.warnings.joined(separator: "；")) }
+        try w.writeEncoded(r.step >= 0 && r.step < f.stepCells.count ? f.stepCells[r.step] : [])
         if explain { try w.writeField(f.stepExplanation(r)) }
         try w.endRecord()
     }

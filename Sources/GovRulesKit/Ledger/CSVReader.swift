@@ -48,6 +48,18 @@ public struct CSVRecord {
         return try body(storage.field(i))
     }
 
+    /// The bytes of field `i`, valid until the reader moves on (the row path; see `withField`).
+    @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        checkValid()
+        return storage.field(i)
+    }
+
+    /// True when no field holds a byte that CSV must quote: the fields can be written as they are.
+    var isPlain: Bool {
+        checkValid()
+        return !storage.needsQuoting
+    }
+
     /// Field `i` as a String (for headers and messages; the hot path uses `withField`).
     /// A field index beyond `count` gives "".
     public func string(_ i: Int) -> String {
@@ -115,6 +127,9 @@ final class CSVRecordStorage {
         ends[fieldCount] = byteCount
         fieldCount += 1
     }
+
+    /// Whether some field holds `,` `"` CR or LF (and would need quotes when written out).
+    var needsQuoting: Bool { CSVBytes.containsSpecial(bytes, byteCount) }
 
     @inline(__always) func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         precondition(i >= 0, "negative CSV field index")

@@ -53,6 +53,40 @@ public final class CSVWriter {
         try append(CSVWriter.quote)
     }
 
+    /// Writes bytes already encoded as one or more CSV fields (`a,"b,c"`), preceded by a comma
+    /// unless they start the record. Empty bytes write an empty field.
+    @inline(__always) func writeEncoded(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+        if atRecordStart {
+            atRecordStart = false
+        } else {
+            try append(CSVWriter.comma)
+        }
+        if let base = bytes.baseAddress, bytes.count > 0 { try append(base, bytes.count) }
+    }
+
+    func writeEncoded(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { try writeEncoded($0) }
+    }
+
+    /// A date as `YYYY-MM-DD` (no quoting needed), or an empty field.
+    @inline(__always) func writeDate(_ day: Day?) throws {
+        guard let day else { return try writeEncoded(UnsafeBufferPointer(start: nil, count: 0)) }
+        try day.withISOBytes { try writeEncoded($0) }
+    }
+
+    /// The encoded form of one field: quoted when it must be.
+    static func encode(_ s: String) -> [UInt8] {
+        let bytes = Array(s.utf8)
+        guard bytes.withUnsafeBufferPointer({ $0.count > 0 && CSVBytes.containsSpecial($0.baseAddress!, $0.count) }) else { return bytes }
+        var out: [UInt8] = [quote]
+        for b in bytes {
+            out.append(b)
+            if b == quote { out.append(quote) }
+        }
+        out.append(quote)
+        return out
+    }
+
     public func writeField(_ s: String) throws {
         var s = s
         try s.withUTF8 { try writeField(bytes: $0) }

@@ -12,7 +12,12 @@ final class RowDecoder {
     /// The table's columns: the request ledger's (columns), or another table read the
     /// same way (the appeals ledger, the proactive-disclosure figures).
     let columns: [ColumnSpec]
-    private(set) var values: [gr_value]
+    /// One value per column, in a buffer of its own: the row path writes it 30 times a row, and
+    /// an Array there would check for uniqueness on every write.
+    private let store: UnsafeMutablePointer<gr_value>
+    var values: UnsafeBufferPointer<gr_value> { UnsafeBufferPointer(start: store, count: columns.count) }
+    private let types: [ColumnType]
+    private let required: [Bool]
     /// Per column: (Chinese bytes, English bytes) of each allowed value.
     private let choices: [[(zh: [UInt8], en: [UInt8])]]
     private let defaults: [Int?]
@@ -43,7 +48,10 @@ final class RowDecoder {
     init(columns: [ColumnSpec], policy: Policy, valueBase: [Int32]? = nil, outcomeBase: Int32 = 0, rulesLabel: String) {
         self.policy = policy
         self.columns = columns
-        values = [gr_value](repeating: gr_value(), count: columns.count)
+        store = .allocate(capacity: max(1, columns.count))
+        store.initialize(repeating: gr_value(), count: max(1, columns.count))
+        types = columns.map(\.type)
+        required = columns.map(\.required)
         choices = columns.map { c in c.values.map { (Array($0.zh.utf8), Array($0.en.utf8)) } }
         defaults = columns.map { c in c.defaultValue.flatMap { d in c.values.firstIndex { $0.en == d } } }
         afterColumn = columns.map { c in c.after.flatMap { a in columns.firstIndex { $0.key == a } } }
@@ -60,9 +68,11 @@ final class RowDecoder {
         decisionColumn = columns.firstIndex { $0.type == .outcome }
     }
 
+    deinit { store.deallocate() }
+
     /// The cell's text, for text columns read outside the hot path.
     func text(_ column: Int) -> String? {
-        let v = values[column]
+        let v = store[column]
         guard v.kind == Int32(GR_BYTES), let p = v.p else { return nil }
         return String(decoding: UnsafeRawBufferPointer(start: p, count: v.len), as: UTF8.self)
     }
@@ -70,20 +80,20 @@ final class RowDecoder {
     // MARK: Typed access after decode
 
     func day(_ column: Int) -> Day? {
-        let v = values[column]
+        let v = store[column]
         return v.kind == Int32(GR_INT) ? Day(number: Int32(truncatingIfNeeded: v.i)) : nil
     }
 
     /// Index of the chosen value of an enum column.
     func choice(_ column: Int) -> Int? {
-        let v = values[column]
+        let v = store[column]
         return v.kind == Int32(GR_SYMBOL) ? Int(Int32(v.i) - valueBase[column]) : nil
     }
 
     /// Index into `policy.outcomes` of the recorded decision, if any.
     var recordedOutcome: Int? {
         guard let c = decisionColumn else { return nil }
-        let v = values[c]
+        let v = store[c]
         return v.kind == Int32(GR_SYMBOL) ? Int(Int32(v.i) - outcomeBase) : nil
     }
 
@@ -93,28 +103,27 @@ final class RowDecoder {
     func decode(_ record: CSVRecord, map: HeaderMap) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         let file = map.file
-        for c in 0..<values.count {
+        let n = columns.count
+        for c in 0..<n {
             guard let f = map.fieldOfColumn[c] else {
-                values[c] = defaultValue(c)
-                if columns[c].required {
+                store[c] = defaultValue(c)
+                if required[c] {
                     problems.append(Diagnostic(code: "cell-required", file: file, line: record.row,
                         "缺少必填列“\(columns[c].header)”（\(columns[c].key)）"))
                 }
                 continue
             }
-            record.withField(f) { raw in
-                let cell = ValueParser.trimmed(raw)
-                if cell.isEmpty {
-                    values[c] = defaultValue(c)
-                    if columns[c].required {
-                        problems.append(cellProblem(record, map, c, f, "不能为空", allowed: allowedText(c)))
-                    }
-                    return
+            let cell = ValueParser.trimmed(record.field(f))
+            if cell.isEmpty {
+                store[c] = defaultValue(c)
+                if required[c] {
+                    problems.append(cellProblem(record, map, c, f, "不能为空", allowed: allowedText(c)))
                 }
-                if let problem = decodeCell(c, cell) {
-                    values[c] = gr_value()
-                    problems.append(cellProblem(record, map, c, f, problem, allowed: allowedText(c)))
-                }
+                continue
+            }
+            if let problem = decodeCell(c, cell) {
+                store[c] = gr_value()
+                problems.append(cellProblem(record, map, c, f, problem, allowed: allowedText(c)))
             }
         }
         if !problems.isEmpty { return problems }
@@ -137,9 +146,9 @@ final class RowDecoder {
 
     /// Parses one non-empty cell into `values[c]`; returns what is wrong with it, or nil.
     private func decodeCell(_ c: Int, _ cell: UnsafeBufferPointer<UInt8>) -> String? {
-        switch columns[c].type {
+        switch types[c] {
         case .text:
-            values[c] = gr_value(kind: Int32(GR_BYTES), aux: 0, i: 0,
+            store[c] = gr_value(kind: Int32(GR_BYTES), aux: 0, i: 0,
                                  p: UnsafeRawPointer(cell.baseAddress!).assumingMemoryBound(to: CChar.self), len: cell.count)
         case .date:
             guard let d = ValueParser.date(cell) else { return "不是有效的日期" }
@@ -147,16 +156,16 @@ final class RowDecoder {
                 let y = d.year
                 return "在工作日历覆盖的年份（\(policy.calendarFirstYear)—\(policy.calendarLastYear)年）之外；请在规则目录中添加 \(rulesLabel)/calendar/\(y).lua（依据国务院办公厅\(y)年部分节假日安排的通知）"
             }
-            values[c] = gr_value(kind: Int32(GR_INT), aux: 0, i: Int64(d.number), p: nil, len: 0)
+            store[c] = gr_value(kind: Int32(GR_INT), aux: 0, i: Int64(d.number), p: nil, len: 0)
         case .bool:
             guard let b = ValueParser.bool(cell) else { return "不是“是”或“否”" }
-            values[c] = gr_value(kind: Int32(GR_BOOL), aux: 0, i: b ? 1 : 0, p: nil, len: 0)
+            store[c] = gr_value(kind: Int32(GR_BOOL), aux: 0, i: b ? 1 : 0, p: nil, len: 0)
         case .integer:
             guard let n = ValueParser.integer(cell) else { return "不是整数" }
-            values[c] = gr_value(kind: Int32(GR_INT), aux: 0, i: Int64(n), p: nil, len: 0)
+            store[c] = gr_value(kind: Int32(GR_INT), aux: 0, i: Int64(n), p: nil, len: 0)
         case .enum:
             guard let k = match(c, cell) else { return "不是允许的取值" }
-            values[c] = gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(valueBase[c]) + Int64(k), p: nil, len: 0)
+            store[c] = gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(valueBase[c]) + Int64(k), p: nil, len: 0)
         case .list:
             ValueParser.listItems(cell, into: &listRanges)
             var mask: UInt64 = 0
@@ -167,13 +176,13 @@ final class RowDecoder {
                 }
                 mask |= 1 << UInt64(k)
             }
-            values[c] = mask == 0 ? gr_value()
+            store[c] = mask == 0 ? gr_value()
                 : gr_value(kind: Int32(GR_SYMBOLSET), aux: valueBase[c], i: Int64(bitPattern: mask), p: nil, len: 0)
         case .outcome:
             guard let k = matchDecision(cell) else {
                 return "不是已知的办理结果"
             }
-            values[c] = gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(outcomeBase) + Int64(k), p: nil, len: 0)
+            store[c] = gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(outcomeBase) + Int64(k), p: nil, len: 0)
         }
         return nil
     }

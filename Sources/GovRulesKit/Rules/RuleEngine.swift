@@ -157,12 +157,12 @@ public final class RuleEngine {
 
     /// Runs the rules on the row the decoder holds.
     func evaluate(_ decoder: RowDecoder, asOf: Day) -> Result<RawResult, LuaFailure> {
-        decoder.values.withUnsafeBufferPointer { v in Result { () throws(LuaFailure) in try evaluate(v, asOf: asOf) } }
+        Result { () throws(LuaFailure) in try evaluate(decoder.values, asOf: asOf) }
     }
 
     /// Runs `explain` on the row the decoder holds.
     func explain(_ decoder: RowDecoder, asOf: Day) -> Result<LuaValue, LuaFailure> {
-        decoder.values.withUnsafeBufferPointer { v in Result { () throws(LuaFailure) in try explain(v, asOf: asOf) } }
+        Result { () throws(LuaFailure) in try explain(decoder.values, asOf: asOf) }
     }
 
     /// A failure while running a row, as a diagnostic with this engine's limits and rule files.
