@@ -31,6 +31,8 @@ public final class LedgerRun {
     let unionFields: [[Int?]]
     public private(set) var warnings: [Diagnostic] = []
     let decoder: RowDecoder
+    /// Per input: the field holding 申请编号.
+    private let idFields: [Int?]
     private var seenIds = IdRegistry()
 
     public init(engine: RuleEngine, ledgers: [String], asOf: Day) throws {
@@ -85,7 +87,9 @@ public final class LedgerRun {
         self.inputs = inputs
         RowTimeout.setInputs(inputs.map(\.1.file))
         self.warnings = warnings
-        self.decoder = RowDecoder(engine: engine)
+        let decoder = RowDecoder(engine: engine)
+        self.decoder = decoder
+        idFields = inputs.map { input in decoder.idColumn.flatMap { input.1.fieldOfColumn[$0] } }
     }
 
     /// Streams every row, sequentially, with this run's own engine. `accept` gets each
@@ -108,18 +112,17 @@ public final class LedgerRun {
 
     /// The duplicate-id diagnostic for this record, if its 申请编号 was seen before in the run.
     func checkUniqueId(_ record: CSVRecord, input: Int, registry: inout IdRegistry) -> Diagnostic? {
-        let map = inputs[input].map
-        guard let f = map.fieldOfColumn[decoder.idColumn!] else { return nil }
+        guard let f = idFields[input] else { return nil }
         return record.withField(f) { raw -> Diagnostic? in
             let id = ValueParser.trimmed(raw)
             if id.isEmpty { return nil }
             if registry.count >= IdRegistry.maximumCount {
-                return Diagnostic(code: "id-too-many", file: map.file, line: record.row,
+                return Diagnostic(code: "id-too-many", file: fileName(input: input), line: record.row,
                     "一次运行最多核对 \(IdRegistry.maximumCount) 个申请编号；请把台账分成几份分别运行")
             }
             guard let (firstInput, firstRow) = registry.insert(id, input: input, row: record.row) else { return nil }
             let text = String(decoding: id, as: UTF8.self)
-            return Diagnostic(code: "id-duplicate", file: map.file, line: record.row,
+            return Diagnostic(code: "id-duplicate", file: fileName(input: input), line: record.row,
                 "申请编号“\(text)”重复：\(inputs[firstInput].map.file) 第\(firstRow)行已使用；申请编号在所有台账中必须唯一")
         }
     }

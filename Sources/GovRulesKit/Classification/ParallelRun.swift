@@ -14,10 +14,23 @@ final class ParallelRun {
         var inputs: [Int] = []
         var rows: [Int] = []
         var recordEnd: [Int] = []       // index into fieldEnd after each record
-        var fieldEnd: [Int] = []        // end offset of each field in bytes
+        var fieldEnd: [Int] = []        // end offset of each field, from its record's first byte
+        var byteEnd: [Int] = []         // index into bytes after each record
         var bytes: [UInt8] = []
         var preProblems: [Int: [Diagnostic]] = [:]   // record index → duplicate-id problems
         var count: Int { rows.count }
+
+        init() {}
+
+        /// An empty chunk with room for a chunk like the last one, so appending never regrows.
+        init(reserving rows: Int, bytes: Int, fields: Int) {
+            inputs.reserveCapacity(rows)
+            self.rows.reserveCapacity(rows)
+            recordEnd.reserveCapacity(rows)
+            byteEnd.reserveCapacity(rows)
+            fieldEnd.reserveCapacity(fields + fields / 8)
+            self.bytes.reserveCapacity(bytes + bytes / 8)
+        }
     }
 
     let run: LedgerRun
@@ -114,17 +127,19 @@ final class ParallelRun {
                 let index = chunk.count
                 chunk.inputs.append(inputIndex)
                 chunk.rows.append(record.row)
-                for f in 0..<record.count {
-                    record.withField(f) { chunk.bytes.append(contentsOf: $0) }
-                    chunk.fieldEnd.append(chunk.bytes.count)
+                record.withStorage { bytes, ends in   // the record copied whole: its bytes and its field ends
+                    chunk.bytes.append(contentsOf: bytes)
+                    chunk.fieldEnd.append(contentsOf: ends)
                 }
+                chunk.byteEnd.append(chunk.bytes.count)
                 chunk.recordEnd.append(chunk.fieldEnd.count)
                 if let d = run.checkUniqueId(record, input: inputIndex, registry: &seen) { chunk.preProblems[index] = [d] }
                 if chunk.count == chunkRows {
                     chunk.seq = seq
                     seq += 1
+                    let sizes = (chunk.bytes.count, chunk.fieldEnd.count)
                     try body(chunk)
-                    chunk = Chunk()
+                    chunk = Chunk(reserving: chunkRows, bytes: sizes.0, fields: sizes.1)
                 }
             }
         }
@@ -140,6 +155,8 @@ final class ParallelRun {
         let engine: RuleEngine
         let decoder: RowDecoder
         let storage = CSVRecordStorage()
+        nonisolated(unsafe) static let emptyBytes = UnsafePointer(UnsafeMutablePointer<UInt8>.allocate(capacity: 1))
+        nonisolated(unsafe) static let emptyEnds = UnsafePointer(UnsafeMutablePointer<Int>.allocate(capacity: 1))
 
         init(run: LedgerRun, engine: RuleEngine) {
             self.run = run
@@ -149,24 +166,27 @@ final class ParallelRun {
 
         func process(_ chunk: Chunk, accept: (ClassifiedRow, CSVRecord, Int) throws -> Void,
                      reject: ([Diagnostic], CSVRecord, Int) throws -> Void) throws {
-            var fieldStart = 0
-            var byteStart = 0
-            for i in 0..<chunk.count {
-                storage.reset()
-                chunk.bytes.withUnsafeBufferPointer { b in
-                    for f in fieldStart..<chunk.recordEnd[i] {
-                        let end = chunk.fieldEnd[f]
-                        if end > byteStart { storage.append(b.baseAddress! + byteStart, end - byteStart) }
-                        storage.endField()
-                        byteStart = end
+            try chunk.bytes.withUnsafeBufferPointer { bytes in
+                try chunk.fieldEnd.withUnsafeBufferPointer { ends in
+                    // (Never empty: a non-blank record has a byte and a field. Stay safe anyway.)
+                    let b = bytes.baseAddress ?? Worker.emptyBytes, e = ends.baseAddress ?? Worker.emptyEnds
+                    var fieldStart = 0
+                    var byteStart = 0
+                    for i in 0..<chunk.count {
+                        // The worker reads the record where the chunk holds it: no copy.
+                        storage.borrow(bytes: b + byteStart, count: chunk.byteEnd[i] - byteStart,
+                                       ends: e + fieldStart, fieldCount: chunk.recordEnd[i] - fieldStart)
+                        fieldStart = chunk.recordEnd[i]
+                        byteStart = chunk.byteEnd[i]
+                        let record = CSVRecord(row: chunk.rows[i], storage: storage)
+                        let input = chunk.inputs[i]
+                        try run.classify(record, input: input, decoder: decoder, engine: engine,
+                                         preProblems: chunk.preProblems[i] ?? [],
+                                         accept: { try accept($0, $1, input) }, reject: { try reject($0, $1, input) })
                     }
                 }
-                fieldStart = chunk.recordEnd[i]
-                let record = CSVRecord(row: chunk.rows[i], storage: storage)
-                let input = chunk.inputs[i]
-                try run.classify(record, input: input, decoder: decoder, engine: engine, preProblems: chunk.preProblems[i] ?? [],
-                                 accept: { try accept($0, $1, input) }, reject: { try reject($0, $1, input) })
             }
+            storage.reset()
         }
     }
 }

@@ -58,7 +58,9 @@ public enum ClassifyCommand {
         var total = 0
         var rejected: [Diagnostic] = []
         var rejectedRows = 0
+        /// The chunk's first warnings (no more can be shown), as diagnostics; then only a count.
         var warnings: [Diagnostic] = []
+        var warningCount = 0
         init(outcomes: Int) { counts = [Int](repeating: 0, count: outcomes) }
     }
 
@@ -115,6 +117,8 @@ public enum ClassifyCommand {
                     part.counts[row.result.outcome] += 1
                     part.statusCounts[row.result.status?.rawValue ?? 0] += 1
                     for w in row.warnings {
+                        part.warningCount += 1
+                        guard part.warnings.count < ClassifyCommand.warningsShown else { continue }
                         part.warnings.append(Diagnostic(.warning, code: "row-warning", file: row.file, line: row.row, "申请编号“\(row.id)”：\(w)"))
                     }
                     switch format {
@@ -151,7 +155,7 @@ public enum ClassifyCommand {
                     } else {
                         rowWarnings += part.warnings.prefix(room)
                     }
-                    warningsNotShown += max(0, part.warnings.count - room)
+                    warningsNotShown += max(0, part.warningCount - min(room, part.warnings.count))
                     if part.rejectedRows > 0 {
                         if let emit = o.emit {
                             part.rejected.forEach(emit)

@@ -65,6 +65,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// three dates per row.
     @inline(__always)
     public func withISOBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let k = Int(number) - Int(Day.isoTableFirst)
+        if k >= 0 && k < Day.isoTableDays {
+            return try body(UnsafeBufferPointer(start: Day.isoTable + k * 10, count: 10))
+        }
         let (y, m, d) = components
         var b: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
             (UInt8(48 + y / 1000 % 10), UInt8(48 + y / 100 % 10), UInt8(48 + y / 10 % 10), UInt8(48 + y % 10), 45,
@@ -73,6 +77,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             try body(raw.bindMemory(to: UInt8.self))
         }
     }
+
+    /// `YYYY-MM-DD` of every day from 1990 through 2099, ten bytes each (400 KB, built on first
+    /// use): a ledger's dates fall here, and the civil-date arithmetic was a visible share of
+    /// writing a row.
+    static let isoTableFirst: Int32 = Day(year: 1990, month: 1, day: 1)!.number
+    static let isoTableDays = Int(Day(year: 2100, month: 1, day: 1)!.number - isoTableFirst)
+    nonisolated(unsafe) static let isoTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: isoTableDays * 10)
+        for k in 0..<isoTableDays {
+            let (y, m, d) = Day(number: isoTableFirst + Int32(k)).components
+            let digits: [UInt8] = [UInt8(48 + y / 1000 % 10), UInt8(48 + y / 100 % 10), UInt8(48 + y / 10 % 10), UInt8(48 + y % 10), 45,
+                                   UInt8(48 + m / 10), UInt8(48 + m % 10), 45, UInt8(48 + d / 10), UInt8(48 + d % 10)]
+            (table + k * 10).initialize(from: digits, count: 10)
+        }
+        return UnsafePointer(table)
+    }()
 
     /// ISO 8601, `2020-03-04`.
     public var iso: String {

@@ -54,6 +54,13 @@ public struct CSVRecord {
         return storage.field(i)
     }
 
+    /// The record's bytes and its fields' end offsets (relative to the bytes), for copying it whole.
+    func withStorage<R>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
+        checkValid()
+        return try body(UnsafeBufferPointer(start: storage.bytes, count: storage.byteCount),
+                        UnsafeBufferPointer(start: storage.ends, count: storage.fieldCount))
+    }
+
     /// True when no field holds a byte that CSV must quote: the fields can be written as they are.
     var isPlain: Bool {
         checkValid()
@@ -83,28 +90,45 @@ public struct CSVRecord {
 /// The reader's single reused record buffer: all field bytes back to back plus the end offset of
 /// each field. It grows to the largest record and is never reallocated per record.
 final class CSVRecordStorage {
+    /// The record's bytes and field ends: the buffers below, or a record borrowed from elsewhere.
     private(set) var bytes: UnsafeMutablePointer<UInt8>
     private(set) var byteCount = 0
-    private var byteCapacity: Int
-    private var ends: UnsafeMutablePointer<Int>
+    private(set) var ends: UnsafeMutablePointer<Int>
     private(set) var fieldCount = 0
+    private var ownBytes: UnsafeMutablePointer<UInt8>
+    private var byteCapacity: Int
+    private var ownEnds: UnsafeMutablePointer<Int>
     private var fieldCapacity: Int
     /// Bumped by `reset()`, so stale `CSVRecord`s are detected.
     private(set) var generation: UInt64 = 0
 
     init() {
         byteCapacity = 4096
-        bytes = .allocate(capacity: byteCapacity)
+        ownBytes = .allocate(capacity: byteCapacity)
+        bytes = ownBytes
         fieldCapacity = 64
-        ends = .allocate(capacity: fieldCapacity)
+        ownEnds = .allocate(capacity: fieldCapacity)
+        ends = ownEnds
+    }
+
+    /// Makes the storage show a record held elsewhere (a worker's chunk), without copying it:
+    /// `ends` are relative to `bytes`. Valid until `reset()`; nothing may be appended meanwhile.
+    @inline(__always) func borrow(bytes: UnsafePointer<UInt8>, count: Int, ends: UnsafePointer<Int>, fieldCount: Int) {
+        generation &+= 1
+        self.bytes = UnsafeMutablePointer(mutating: bytes)
+        byteCount = count
+        self.ends = UnsafeMutablePointer(mutating: ends)
+        self.fieldCount = fieldCount
     }
 
     deinit {
-        bytes.deallocate()
-        ends.deallocate()
+        ownBytes.deallocate()
+        ownEnds.deallocate()
     }
 
     @inline(__always) func reset() {
+        bytes = ownBytes
+        ends = ownEnds
         byteCount = 0
         fieldCount = 0
         generation &+= 1
@@ -142,8 +166,9 @@ final class CSVRecordStorage {
         var cap = byteCapacity * 2
         while cap < needed { cap *= 2 }
         let new = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
-        new.update(from: bytes, count: byteCount)
-        bytes.deallocate()
+        new.update(from: ownBytes, count: byteCount)
+        ownBytes.deallocate()
+        ownBytes = new
         bytes = new
         byteCapacity = cap
     }
@@ -151,8 +176,9 @@ final class CSVRecordStorage {
     private func growFields() {
         let cap = fieldCapacity * 2
         let new = UnsafeMutablePointer<Int>.allocate(capacity: cap)
-        new.update(from: ends, count: fieldCount)
-        ends.deallocate()
+        new.update(from: ownEnds, count: fieldCount)
+        ownEnds.deallocate()
+        ownEnds = new
         ends = new
         fieldCapacity = cap
     }
