@@ -461,7 +461,35 @@ public final class CSVReader {
                     skipLF = true
                     return true
                 default:
-                    state = .unquoted
+                    // The common case, fields without quotes: take them one after another here,
+                    // without going round the state machine per field.
+                    var q = p
+                    while true {
+                        let f = CSVBytes.fieldEnd(d, from: q, end: e)
+                        if f > q {
+                            s.append(d + q, f - q)
+                            try checkRecordSize()
+                        }
+                        if f == e {
+                            p = e
+                            state = .unquoted
+                            return false
+                        }
+                        let c = d[f]
+                        s.endField()
+                        q = f + 1
+                        if c == CSVReader.lf { p = q; return true }
+                        if c == CSVReader.cr { p = q; skipLF = true; return true }
+                        // After a comma: empty fields, then either another plain field or back
+                        // to the state machine (a quote, a line end, the window's end).
+                        while q < e && d[q] == CSVReader.comma {
+                            s.endField()
+                            q += 1
+                        }
+                        try checkRecordSize()
+                        if q == e || d[q] == CSVReader.quote || d[q] == CSVReader.lf || d[q] == CSVReader.cr { break }
+                    }
+                    p = q
                 }
             case .unquoted:
                 let q = CSVBytes.fieldEnd(d, from: p, end: e)
