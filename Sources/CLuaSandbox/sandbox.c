@@ -32,8 +32,8 @@
  * all, and its result is kept only if the row provably stayed within the instruction budget:
  *
  *   - it finished without error in at most GR_FAST_SLICE(budget) nanoseconds of wall time, and
- *   - no CPU executes more than GR_MAX_VM_RATE Lua VM instructions per nanosecond (today's
- *     machines manage well under one), so it ran fewer instructions than the budget allows.
+ *   - no CPU executes more than GR_MAX_VM_RATE Lua VM instructions per nanosecond (straight-line
+ *     code on a fast core manages about two), so it ran fewer instructions than the budget allows.
  *
  * Anything else (an error, a memory failure, a row that ran longer) is thrown away and the row
  * is run again from the start under the counting hook, exactly as without the fast path. Every
@@ -41,7 +41,7 @@
  * A row that never ends on the fast path is stopped by the watchdog thread: it signals the
  * worker, whose handler arms a hook that raises at every instruction (pcall cannot swallow it),
  * the way lua.c stops a script on SIGINT. */
-#define GR_MAX_VM_RATE 4                           /* instructions per nanosecond, an upper bound */
+#define GR_MAX_VM_RATE 8                           /* instructions per nanosecond, an upper bound */
 #define GR_FAST_SLICE(budget) (((budget) - 2 * GR_HOOK_GRANULARITY) / GR_MAX_VM_RATE)
 #define GR_FAST_MIN_SLICE_NS (1000 * 1000)         /* below 1 ms of slice, always count */
 #define GR_PREEMPT_SIGNAL SIGUSR2
@@ -259,7 +259,27 @@ static int gr_protected(gr_sandbox *s, lua_CFunction fn, void *job) {
 
 /* The sandbox whose row runs unhooked on this thread, for the preemption signal's handler. */
 static __thread gr_sandbox *gr_fast_current __attribute__((tls_model("initial-exec")));
+/* Whether this thread can receive the preemption signal: 0 not yet known, 1 yes, -1 no (a thread
+ * started by libdispatch blocks every signal, and threads it starts inherit that). Rows on a
+ * thread that cannot be preempted always run counted. */
+static __thread int gr_thread_preemptible __attribute__((tls_model("initial-exec")));
 static int gr_signal_ready;   /* 1: handler installed; 2: and the watchdog runs */
+
+static int gr_this_thread_preemptible(void) {
+    if (gr_thread_preemptible == 0) {
+        sigset_t cur;
+        gr_thread_preemptible =
+            pthread_sigmask(SIG_BLOCK, NULL, &cur) == 0 && !sigismember(&cur, GR_PREEMPT_SIGNAL) ? 1 : -1;
+    }
+    return gr_thread_preemptible > 0;
+}
+
+void gr_thread_allow_preemption(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, GR_PREEMPT_SIGNAL);
+    if (pthread_sigmask(SIG_UNBLOCK, &set, NULL) == 0) gr_thread_preemptible = 1;
+}
 
 /* Raises at every instruction once the watchdog has stopped an unhooked row. */
 static void gr_preempt_hook(lua_State *L, lua_Debug *ar) {
@@ -303,7 +323,7 @@ static int gr_protected_fast(gr_sandbox *s, lua_CFunction fn, void *job) {
     s->killed = 0;
     s->slack = 0;
     s->preempted = 0;
-    s->thread = pthread_self();
+    __atomic_store_n(&s->thread, pthread_self(), __ATOMIC_RELEASE);
     gr_fast_current = s;
     lua_sethook(L, NULL, 0, 0);
     lua_pushcfunction(L, gr_traceback);
@@ -368,15 +388,20 @@ static void *gr_watchdog_main(void *arg) {
                 if (cb) cb(input, row, (double)(now - started) / 1e9);
                 _exit(1);  /* the callback is expected to exit; never fall back into the stuck call */
             }
-            if (__atomic_load_n(&s->fast_running, __ATOMIC_ACQUIRE) &&
+            /* The sequence number is read first and checked again after the start time, so a row
+             * that has just started is not mistaken for the long one before it. */
+            uint64_t seq = __atomic_load_n(&s->fast_seq, __ATOMIC_SEQ_CST);
+            started = __atomic_load_n(&s->started_ns, __ATOMIC_SEQ_CST);
+            if (started != 0 && now > started && __atomic_load_n(&s->fast_running, __ATOMIC_SEQ_CST) &&
+                __atomic_load_n(&s->fast_seq, __ATOMIC_SEQ_CST) == seq &&
                 now - started > (uint64_t)GR_FAST_SLICE(s->budget)) {
-                uint64_t seq = __atomic_load_n(&s->fast_seq, __ATOMIC_ACQUIRE);
                 if (__atomic_load_n(&s->preempt_seq, __ATOMIC_ACQUIRE) != seq) {
                     __atomic_store_n(&s->preempt_seq, seq, __ATOMIC_RELEASE);
                     /* With `signalling` set, a worker that has just left the row waits for us,
                      * so the thread is alive when it is signalled. */
                     __atomic_store_n(&s->signalling, 1, __ATOMIC_SEQ_CST);
-                    if (__atomic_load_n(&s->fast_running, __ATOMIC_SEQ_CST)) pthread_kill(s->thread, GR_PREEMPT_SIGNAL);
+                    if (__atomic_load_n(&s->fast_running, __ATOMIC_SEQ_CST))
+                        pthread_kill(__atomic_load_n(&s->thread, __ATOMIC_ACQUIRE), GR_PREEMPT_SIGNAL);
                     __atomic_store_n(&s->signalling, 0, __ATOMIC_SEQ_CST);
                 }
             }
@@ -391,12 +416,18 @@ void gr_watchdog_configure(double seconds, gr_timeout_callback callback) {
     wd_limit_ns = (uint64_t)(seconds * 1e9);
     wd_callback = callback;
     if (!gr_signal_ready) {
-        struct sigaction sa;
+        /* Only when nobody else handles the signal: otherwise rows simply always run counted. */
+        struct sigaction sa, old;
         memset(&sa, 0, sizeof sa);
         sa.sa_handler = gr_preempt_handler;
         sa.sa_flags = SA_RESTART;
         sigemptyset(&sa.sa_mask);
-        if (sigaction(GR_PREEMPT_SIGNAL, &sa, NULL) == 0) gr_signal_ready = 1;
+        if (sigaction(GR_PREEMPT_SIGNAL, NULL, &old) == 0 && !(old.sa_flags & SA_SIGINFO) &&
+            (old.sa_handler == SIG_DFL || old.sa_handler == SIG_IGN) &&
+            sigaction(GR_PREEMPT_SIGNAL, &sa, NULL) == 0)
+            gr_signal_ready = 1;
+        else
+            gr_signal_ready = -1;
     }
     if (!wd_running) {
         pthread_t t;
@@ -460,7 +491,6 @@ gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
 void gr_free(gr_sandbox *s) {
     if (s == NULL) return;
     gr_watchdog_remove(s);
-    if (getenv("GR_DEBUG_PATHS")) fprintf(stderr, "fast %lu counted %lu\n", (unsigned long)s->fast_rows, (unsigned long)s->counted_rows);
     if (s->L) lua_close(s->L);
     for (int i = 0; i < s->ncov; i++) { free(s->cov[i].source); free(s->cov[i].lines); }
     free(s->cov);
@@ -617,7 +647,7 @@ static int gr_call_row_p(lua_State *L) {
 int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
                 const int64_t *extra, int nextra, int64_t *out, int nout) {
     gr_row_job job = { fn, keys, values, n, extra, nextra, out, nout };
-    if (gr_fast_path_enabled(s)) {
+    if (gr_fast_path_enabled(s) && gr_this_thread_preemptible()) {
         if (gr_protected_fast(s, gr_call_row_p, &job) == GR_OK) {
             s->fast_rows++;
             return GR_OK;

@@ -102,6 +102,9 @@ void gr_set_row(gr_sandbox *s, int64_t input, int64_t row);
 void gr_path_counts(const gr_sandbox *s, uint64_t *fast, uint64_t *counted);
 /* Whether rows may take the fast path with this sandbox's budget and settings. */
 int gr_fast_path_enabled(const gr_sandbox *s);
+/* Lets the calling thread receive the fast path's preemption signal (threads started by
+ * libdispatch, and threads they start, block it; rows on such threads always run counted). */
+void gr_thread_allow_preemption(void);
 /* Turns the fast path off (1) or back on (0) for this sandbox, e.g. to measure its effect. */
 void gr_fast_path_disable(gr_sandbox *s, int off);
 

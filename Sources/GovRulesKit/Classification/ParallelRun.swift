@@ -93,6 +93,7 @@ final class ParallelRun {
         for w in workers {
             let worker = UncheckedBox(w)
             let t = Thread {
+                RuleEngine.allowPreemptionOnThisThread()
                 while let chunk = state.nextChunk() {
                     state.finish(chunk.seq, Result { try work.value(chunk, worker.value) })
                 }

@@ -28,6 +28,17 @@ local sources = {}      -- module name -> { path = display path, code = text }
 local loaded = {}
 local loading = {}
 local generation = 0
+-- Modules first required while a row ran. They are loaded for that row only and forgotten
+-- before the next: otherwise whichever row happened to load a module first would pay for it
+-- (and could exceed its instruction budget) depending on how the ledger was split among workers,
+-- or on whether the row had to be run a second time.
+local row_loaded = {}
+local function forget_row_modules()
+  for i = #row_loaded, 1, -1 do
+    loaded[row_loaded[i]] = nil
+    row_loaded[i] = nil
+  end
+end
 
 local function readonly(t, name)
   local proxy = {}
@@ -185,7 +196,7 @@ local freeze
 
 local function new_env()
   local env = {}
-  envs[#envs + 1] = env
+  if not booted then envs[#envs + 1] = env end   -- frozen together once loading is done
   for _, k in ipairs(base_names) do env[k] = G[k] end
   for name, lib in next, libs do env[name] = readonly(lib, name) end
   env.pairs = sorted_pairs
@@ -231,6 +242,7 @@ require_module = function(name)
   if booted then freeze(env) end   -- a module first required while a row runs
   if result == nil then result = true end
   loaded[name] = result
+  if booted then row_loaded[#row_loaded + 1] = name end
   return result
 end
 
@@ -315,6 +327,7 @@ local function boot(entry)
   local last = {}
   local function evaluate(app, as_of)
     generation = generation + 1
+    forget_row_modules()
     local r = classify(app, as_of)
     if type(r) ~= "table" then error("classify 必须返回一个表", 0) end
     local o = outcome_index[r.outcome]
@@ -332,6 +345,8 @@ local function boot(entry)
   booted = true
   local explain = policy.explain
   local function explain_row(app, as_of)
+    generation = generation + 1
+    forget_row_modules()
     if type(explain) ~= "function" then error("规则没有提供 explain 函数", 0) end
     last.trace = explain(app, as_of)
     return 1

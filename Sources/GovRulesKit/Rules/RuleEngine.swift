@@ -212,6 +212,11 @@ public final class RuleEngine {
     /// Whether rows may take the fast path with these limits (off under coverage or a small budget).
     public var fastPathEnabled: Bool { gr_fast_path_enabled(lua.box) != 0 }
 
+    /// Lets rows run on the calling thread take the fast path: threads started by libdispatch
+    /// (Swift concurrency, tests) block the signal that stops a long unhooked row, and rows on
+    /// them are always counted. Worker threads call this; so may a caller that owns its thread.
+    public static func allowPreemptionOnThisThread() { gr_thread_allow_preemption() }
+
     /// Forces every row through the counting hook (to measure what the fast path saves).
     public func disableFastPath(_ off: Bool = true) { gr_fast_path_disable(lua.box, off ? 1 : 0) }
 
