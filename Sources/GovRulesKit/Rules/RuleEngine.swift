@@ -144,7 +144,10 @@ public final class RuleEngine {
             do { try lua.check(status) } catch let e as LuaFailure { throw e } catch { throw .runtime("\(error)") }
         }
         // Days of years 1–9999 only: anything else is a bug in the rules, not a date to print.
-        if [out.3, out.4, out.5].contains(where: { $0 != Int64.min && !(Int64(Day.firstSupported)...Int64(Day.lastSupported)).contains($0) }) {
+        @inline(__always) func outOfRange(_ v: Int64) -> Bool {
+            v != Int64.min && (v < Int64(Day.firstSupported) || v > Int64(Day.lastSupported))
+        }
+        if outOfRange(out.3) || outOfRange(out.4) || outOfRange(out.5) {
             throw .runtime("规则返回的日期超出公元1年至9999年的范围（start、due 或 final_due）")
         }
         func day(_ v: Int64) -> Day? { v == Int64.min ? nil : Day(number: Int32(v)) }
