@@ -361,16 +361,29 @@ static gr_timeout_callback wd_callback;
 
 static void *gr_watchdog_main(void *arg) {
     (void)arg;
+    uint64_t last_activity = 0;   /* the sum of the sandboxes' fast-row counters at the last poll */
     for (;;) {
-        /* Poll often enough to stop an unhooked row soon after its slice is spent. */
+        /* While unhooked rows are being run, poll often enough to stop one soon after its slice
+         * is spent; when none has run since the last poll, every 100 ms (a runaway row that
+         * starts meanwhile is then stopped up to 100 ms later: a delay, never a wrong verdict,
+         * since the worker itself checks how long each row took). */
         uint64_t poll = 100u * 1000 * 1000;
+        uint64_t activity = 0;
+        int running = 0;
         pthread_mutex_lock(&wd_lock);
         for (int i = 0; i < wd_count; i++) {
-            int64_t b = wd_list[i]->budget;
-            if (b > 2 * GR_HOOK_GRANULARITY && (uint64_t)GR_FAST_SLICE(b) / 2 < poll &&
-                GR_FAST_SLICE(b) >= GR_FAST_MIN_SLICE_NS)
-                poll = (uint64_t)GR_FAST_SLICE(b) / 2;
+            activity += __atomic_load_n(&wd_list[i]->fast_seq, __ATOMIC_ACQUIRE);
+            running |= __atomic_load_n(&wd_list[i]->fast_running, __ATOMIC_ACQUIRE);
         }
+        if (activity != last_activity || running) {
+            for (int i = 0; i < wd_count; i++) {
+                int64_t b = wd_list[i]->budget;
+                if (b > 2 * GR_HOOK_GRANULARITY && (uint64_t)GR_FAST_SLICE(b) / 2 < poll &&
+                    GR_FAST_SLICE(b) >= GR_FAST_MIN_SLICE_NS)
+                    poll = (uint64_t)GR_FAST_SLICE(b) / 2;
+            }
+        }
+        last_activity = activity;
         pthread_mutex_unlock(&wd_lock);
         struct timespec pause = { (time_t)(poll / 1000000000u), (long)(poll % 1000000000u) };
         nanosleep(&pause, NULL);
