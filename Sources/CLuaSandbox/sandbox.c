@@ -35,6 +35,9 @@
  *   - no CPU executes more than GR_MAX_VM_RATE Lua VM instructions per nanosecond (straight-line
  *     code on a fast core manages about two), so it ran fewer instructions than the budget allows.
  *
+ * Wall time bounds the CPU time the row had; the thread's own CPU clock would be tighter (fewer
+ * needless re-runs when a worker is descheduled mid-row) but costs a system call per row on Linux.
+ *
  * Anything else (an error, a memory failure, a row that ran longer) is thrown away and the row
  * is run again from the start under the counting hook, exactly as without the fast path. Every
  * verdict, including "budget exceeded", is therefore the counted one, the same on any machine.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Remembers every 申请编号 of a run, to reject duplicates, in 12 bytes per slot: a 64-bit
 /// fingerprint and the id's ordinal (the how-many-th id of the run it was), in an open-addressing
 /// table. Where an ordinal was in the ledgers (input, spreadsheet row) is kept as a short list of
@@ -22,19 +28,29 @@ struct IdRegistry: ~Copyable {
     private var bpRow: [Int] = []
     private var lastInput = -1, lastRow = -1
 
+    /// `reserve` sizes for at most this many ids (60 MiB of slots): an estimate made from a
+    /// ledger's first rows can be far off, and past this the table grows step by step.
+    static let reserveLimit = 4_000_000
+
     /// Ids a run may hold: ordinals are 32-bit.
     static let maximumCount = Int(UInt32.max)
 
     init(capacity: Int = 1024) {
         self.capacity = max(16, capacity)
-        fingerprints = .allocate(capacity: self.capacity)
-        fingerprints.initialize(repeating: 0, count: self.capacity)
+        fingerprints = Self.zeroed(self.capacity)
         ordinals = .allocate(capacity: self.capacity)
     }
 
     deinit {
-        fingerprints.deallocate()
+        free(fingerprints)
         ordinals.deallocate()
+    }
+
+    /// Zeroed slots from calloc: a large table comes zeroed from the kernel, page by page as it
+    /// is first touched, instead of being written with zeros up front.
+    private static func zeroed(_ count: Int) -> UnsafeMutablePointer<UInt64> {
+        guard let p = calloc(count, MemoryLayout<UInt64>.stride) else { fatalError("out of memory for \(count) id slots") }
+        return p.bindMemory(to: UInt64.self, capacity: count)
     }
 
     /// Eight bytes at a time (an id is a dozen bytes), each word mixed by multiply-rotate, then a
@@ -111,6 +127,7 @@ struct IdRegistry: ~Copyable {
     /// Sizes the table for `expected` ids in all, so that it need not grow (and hold its old and
     /// new slots at once) on the way there.
     mutating func reserve(_ expected: Int) {
+        let expected = min(expected, Self.reserveLimit)
         let wanted = expected + expected / 4 + 16
         if wanted > capacity { resize(to: wanted) }
     }
@@ -127,8 +144,7 @@ struct IdRegistry: ~Copyable {
     private mutating func resize(to newCapacity: Int) {
         let oldF = fingerprints, oldO = ordinals, oldCapacity = capacity
         capacity = newCapacity
-        fingerprints = .allocate(capacity: capacity)
-        fingerprints.initialize(repeating: 0, count: capacity)
+        fingerprints = Self.zeroed(capacity)
         ordinals = .allocate(capacity: capacity)
         for j in 0..<oldCapacity where oldF[j] != 0 {
             var i = Self.home(oldF[j], capacity)
@@ -139,7 +155,7 @@ struct IdRegistry: ~Copyable {
             fingerprints[i] = oldF[j]
             ordinals[i] = oldO[j]
         }
-        oldF.deallocate()
+        free(oldF)
         oldO.deallocate()
     }
 }

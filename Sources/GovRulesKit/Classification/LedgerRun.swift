@@ -186,6 +186,8 @@ public final class LedgerRun {
 
     public func fileName(input: Int) -> String { inputs[input].map.file }
 
+    func hasIdColumn(input: Int) -> Bool { idFields[input] != nil }
+
     /// Bytes in the ledgers from `input` on, when they are regular files (nil for a pipe).
     func bytesOfInputs(from input: Int) -> Int? {
         var total = 0
@@ -205,7 +207,7 @@ struct IdTableSizing {
     private var bytes = 0
 
     mutating func observe(_ record: CSVRecord, input: Int, run: LedgerRun, registry: inout IdRegistry) {
-        guard rows < Self.sampleRows else { return }
+        guard rows < Self.sampleRows, run.hasIdColumn(input: input) else { return }
         rows += 1
         bytes += record.byteCount
         guard rows == Self.sampleRows, let left = run.bytesOfInputs(from: input), bytes > 0 else { return }

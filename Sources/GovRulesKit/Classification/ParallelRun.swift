@@ -167,6 +167,7 @@ final class ParallelRun {
 
         func process(_ chunk: Chunk, accept: (ClassifiedRow, CSVRecord, Int) throws -> Void,
                      reject: ([Diagnostic], CSVRecord, Int) throws -> Void) throws {
+            defer { storage.reset() }   // never left pointing into the chunk, even after an error
             try chunk.bytes.withUnsafeBufferPointer { bytes in
                 try chunk.fieldEnd.withUnsafeBufferPointer { ends in
                     // (Never empty: a non-blank record has a byte and a field. Stay safe anyway.)
@@ -187,7 +188,6 @@ final class ParallelRun {
                     }
                 }
             }
-            storage.reset()
         }
     }
 }

@@ -17,6 +17,7 @@ public enum RulesBenchmark {
 
     public static func run(ledger: String, rules: String?, asOf: Day, limits: SandboxLimits,
                            countedOnly: Bool = false, blockRows: Int = 1024) throws -> Measurement {
+        RuleEngine.allowPreemptionOnThisThread()   // as classify's threads do
         let folder = try RulesFolder.locate(rules)
         let engine = try RuleEngine(folder: folder, limits: limits)
         if countedOnly { engine.disableFastPath() }

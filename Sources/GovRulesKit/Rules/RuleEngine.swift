@@ -4,7 +4,7 @@ import CLuaSandbox
 public struct SandboxLimits: Sendable {
     public var memoryBytes: Int = 64 * 1024 * 1024
     /// VM instructions per row, so a loop in a rule cannot hang the host. The rules shipped use a
-    /// few thousand per row. At 4,000,000 or more, rows first run without the counting hook and
+    /// few thousand per row. From about 8,000,000 on (a slice of at least 1 ms), rows first run without the counting hook and
     /// fall back to a counted run when they take long (see "The fast path" in sandbox.c), so the
     /// default is generous: a runaway row costs a fraction of a second before it is stopped.
     public var instructionsPerRow: Int = 20_000_000
