@@ -163,6 +163,45 @@ string.format = safe_format
 
 table.sort = stable_sort
 
+-- Library loops that run in C execute no Lua instruction, so the budget cannot stop them, and
+-- the row timeout then ends the whole run. Two need no memory to run for ever:
+-- string.rep of an empty string (with an empty separator) loops n times producing nothing, and
+-- table.move loops over its range whatever the tables hold. string.rep answers "" at once when
+-- the result is empty (with a non-empty string the result is allocated first, and the memory
+-- cap stops it); table.move is written in Lua, so every element moved counts against the budget.
+local real_rep, tointeger, maxinteger = string.rep, math.tointeger, math.maxinteger
+string.rep = function(s, n, sep)
+  if s == "" and (sep == nil or sep == "") then
+    local k = tonumber(n)
+    if k ~= nil and tointeger(k) ~= nil then return "" end
+  end
+  return real_rep(s, n, sep)
+end
+
+local function move_arg(v, i)
+  local k = tointeger(v)
+  if k == nil then
+    error(("bad argument #%d to 'move' (number has no integer representation)"):format(i), 3)
+  end
+  return k
+end
+table.move = function(a1, f, e, t, a2)
+  if type(a1) ~= "table" then error(("bad argument #1 to 'move' (table expected, got %s)"):format(type(a1)), 2) end
+  f, e, t = move_arg(f, 2), move_arg(e, 3), move_arg(t, 4)
+  if a2 == nil then a2 = a1 end
+  if type(a2) ~= "table" then error(("bad argument #5 to 'move' (table expected, got %s)"):format(type(a2)), 2) end
+  if e >= f then
+    if not (f > 0 or e < maxinteger + f) then error("bad argument #3 to 'move' (too many elements to move)", 2) end
+    if t > maxinteger - (e - f) then error("bad argument #4 to 'move' (destination wrap around)", 2) end
+    if t > e or t <= f or a1 ~= a2 then
+      for i = 0, e - f do a2[t + i] = a1[f + i] end
+    else
+      for i = e - f, 0, -1 do a2[t + i] = a1[f + i] end
+    end
+  end
+  return a2
+end
+
 -- `next` is left out: iterating a table with it follows the hash order, which changes from run
 -- to run. `pairs` (sorted) is the way to iterate; `rawlen`/`#` tell whether an array is empty.
 local base_names = {

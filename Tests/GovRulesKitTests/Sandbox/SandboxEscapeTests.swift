@@ -43,7 +43,7 @@ struct SandboxEscapeTests {
                 code: "rule-budget", messagePart: "指令的上限"),
         Attempt(name: "__gc finalizer", snippet: "setmetatable({}, { __gc = function() while true do end end })",
                 code: "rule-error", messagePart: "__gc"),
-        Attempt(name: "memory bomb", snippet: "local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end",
+        Attempt(name: "memory bomb", snippet: "local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 65536) .. i end",
                 code: "rule-memory", messagePart: "内存超过上限"),
         Attempt(name: "memory bomb swallowed by pcall", snippet: "pcall(function() local s = string.rep('x', 1 << 30) end)",
                 code: "rule-memory", messagePart: "内存超过上限"),
@@ -54,6 +54,8 @@ struct SandboxEscapeTests {
         Attempt(name: "rawset on a shared library", snippet: "rawset(table, 'insert', nil); assert(table.insert ~= nil); rawset(string, 'x', 1); error('after rawset')",
                 code: "rule-error", messagePart: "after rawset"),
         Attempt(name: "math.random", snippet: "local x = math.random()", code: "rule-error", messagePart: "random"),
+        Attempt(name: "table.move over a huge range (a loop in C)", snippet: "table.move({}, 1, 1e15, 2)", code: "rule-budget",
+                messagePart: "指令的上限"),
     ]
 
     @Test(arguments: attempts)
@@ -70,6 +72,26 @@ struct SandboxEscapeTests {
         #expect(first.message.contains("申请编号“A-1”"), "\(attempt.name): the diagnostic names the application")
         // Every row fails on its own: the state is reused and the next row is judged afresh.
         #expect(outcome.diagnostics.filter { $0.severity == .error }.count == 2)
+    }
+
+    @Test func libraryFunctionsKeepTheirResultsWhereTheyNoLongerLoopInC() throws {
+        let started = Date()
+        let (outcome, output) = try SandboxHarness.classify(perRow: """
+            assert(string.rep('', 1e15) == '' and string.rep('', 2^53, '') == '' and ('').rep('', '1e15') == '')
+            assert(string.rep('ab', 3, ',') == 'ab,ab,ab' and string.rep('x', 0) == '' and string.rep('', 2, 'y') == 'y')
+            assert(not pcall(string.rep, '', 1.5) and not pcall(string.rep, '', 'z'))
+            local t = table.move({ 1, 2, 3, 4, 5 }, 2, 4, 1)
+            assert(table.concat(t, ',') == '2,3,4,4,5', table.concat(t, ','))
+            t = table.move({ 1, 2, 3, 4, 5 }, 1, 3, 3)
+            assert(table.concat(t, ',') == '1,2,1,2,3', table.concat(t, ','))
+            local dst = table.move({ 'a', 'b' }, 1, 2, 2, { 'z' })
+            assert(table.concat(dst, ',') == 'z,a,b')
+            assert(#table.move({ 1 }, 3, 2, 1) == 1)
+            assert(not pcall(table.move, {}, 1, 2.5, 1) and not pcall(table.move, 'x', 1, 2, 1))
+            """)
+        #expect(outcome.status == 0, "\(outcome.diagnostics)")
+        #expect(output != nil)
+        #expect(Date().timeIntervalSince(started) < 5)
     }
 
     @Test func unboundedRecursionIsStoppedWithAClearMessage() throws {
