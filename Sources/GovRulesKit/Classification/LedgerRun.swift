@@ -29,6 +29,9 @@ public final class LedgerRun {
     public let unionHeader: [String]
     /// For each input, for each union column: the field index in that file, or nil.
     let unionFields: [[Int?]]
+    /// Per input: whether its fields are exactly the output's input columns, in order (one
+    /// ledger, or several with the same header): a record can then be written out as it is.
+    let writtenAsIs: [Bool]
     public private(set) var warnings: [Diagnostic] = []
     let decoder: RowDecoder
     /// Per input: the field holding 申请编号.
@@ -83,6 +86,7 @@ public final class LedgerRun {
             for (u, f) in pairs { row[u] = f }
             return row
         }
+        writtenAsIs = unionFields.map { fields in fields.enumerated().allSatisfy { $0.element == $0.offset } }
         self.unionHeader = header
         self.inputs = inputs
         RowTimeout.setInputs(inputs.map(\.1.file))
@@ -178,6 +182,10 @@ public final class LedgerRun {
     func writeInputFields(_ record: CSVRecord, input: Int, to w: CSVWriter) throws {
         // Most records hold no byte CSV must quote: one check for the record, none per field.
         let plain = record.isPlain
+        if plain && writtenAsIs[input] && record.count == unionFields[input].count {
+            try record.withStorage { try w.writePlainFields(bytes: $0, ends: $1) }
+            return
+        }
         for f in unionFields[input] {
             guard let f else { try w.writeEncoded(UnsafeBufferPointer(start: nil, count: 0)); continue }
             if plain { try w.writeEncoded(record.field(f)) } else { try w.writeField(bytes: record.field(f)) }

@@ -32,7 +32,13 @@ struct ResultFields {
     let keyCells: [[UInt8]]
     let statusCells: [[UInt8]]
     let stepCells: [[UInt8]]
-    let regimeCells: [Int: [UInt8]]
+    /// (regime, its cell): a handful, searched in order (cheaper than hashing per row).
+    let regimeCells: [(regime: Int, cell: [UInt8])]
+
+    func regimeCell(_ regime: Int) -> [UInt8]? {
+        for entry in regimeCells where entry.regime == regime { return entry.cell }
+        return nil
+    }
 
     init(policy: Policy) {
         self.policy = policy
@@ -45,9 +51,7 @@ struct ResultFields {
         keyCells = policy.outcomes.map { CSVWriter.encode($0.key) }
         statusCells = [[]] + DeadlineStatus.allCases.map { CSVWriter.encode($0.key) }
         stepCells = policy.steps.map { CSVWriter.encode($0.id) }
-        var regimes: [Int: [UInt8]] = [:]
-        for k in policy.regimes.keys { regimes[k] = CSVWriter.encode(String(k)) }
-        regimeCells = regimes
+        regimeCells = policy.regimes.keys.sorted().map { ($0, CSVWriter.encode(String($0))) }
     }
 
     func stepID(_ r: RawResult) -> String { r.step >= 0 && r.step < policy.steps.count ? policy.steps[r.step].id : "" }

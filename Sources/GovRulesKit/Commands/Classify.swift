@@ -229,7 +229,7 @@ public enum ClassifyCommand {
         try w.writeEncoded(f.outcomeCells[r.outcome])
         try w.writeEncoded(row.recorded.map { f.keyCells[$0] } ?? [])
         if let regime = r.regime {
-            if let cell = f.regimeCells[regime] { try w.writeEncoded(cell) } else { try w.writeField(String(regime)) }
+            if let cell = f.regimeCell(regime) { try w.writeEncoded(cell) } else { try w.writeField(String(regime)) }
         } else {
             try w.writeEncoded([])
         }

@@ -136,7 +136,7 @@ final class CSVRecordStorage {
 
     @inline(__always) func append(_ p: UnsafePointer<UInt8>, _ n: Int) {
         if byteCount + n > byteCapacity { growBytes(to: byteCount + n) }
-        (bytes + byteCount).update(from: p, count: n)
+        CSVBytes.copy(p, to: bytes + byteCount, n)
         byteCount += n
     }
 

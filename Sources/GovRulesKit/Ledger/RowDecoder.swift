@@ -19,9 +19,10 @@ final class RowDecoder {
     private let types: [ColumnType]
     private let required: [Bool]
     /// Per column: (Chinese bytes, English bytes) of each allowed value.
-    private let choices: [[(zh: [UInt8], en: [UInt8])]]
+    private let choices: ChoiceTable
     private let defaults: [Int?]
-    private let afterColumn: [Int?]
+    /// (column, the column it may not precede), for the columns that have such a rule.
+    private let datePairs: [(later: Int, earlier: Int)]
     private let valueBase: [Int32]
     private let outcomeBase: Int32
     private let outcomeByLabel: [String: Int]
@@ -52,9 +53,10 @@ final class RowDecoder {
         store.initialize(repeating: gr_value(), count: max(1, columns.count))
         types = columns.map(\.type)
         required = columns.map(\.required)
-        choices = columns.map { c in c.values.map { (Array($0.zh.utf8), Array($0.en.utf8)) } }
+        choices = ChoiceTable(columns)
         defaults = columns.map { c in c.defaultValue.flatMap { d in c.values.firstIndex { $0.en == d } } }
-        afterColumn = columns.map { c in c.after.flatMap { a in columns.firstIndex { $0.key == a } } }
+        let afterColumn = columns.map { c in c.after.flatMap { a in columns.firstIndex { $0.key == a } } }
+        datePairs = afterColumn.enumerated().compactMap { c, a in a.map { (c, $0) } }
         self.valueBase = valueBase ?? [Int32](repeating: 0, count: columns.count)
         self.outcomeBase = outcomeBase
         outcomeByLabel = OutcomeLabels.table(policy.outcomes)
@@ -102,34 +104,49 @@ final class RowDecoder {
     /// Decodes the record; returns every problem found in it (empty when the row is valid).
     func decode(_ record: CSVRecord, map: HeaderMap) -> [Diagnostic] {
         var problems: [Diagnostic] = []
-        let file = map.file
         let n = columns.count
-        for c in 0..<n {
-            guard let f = map.fieldOfColumn[c] else {
-                store[c] = defaultValue(c)
-                if required[c] {
-                    problems.append(Diagnostic(code: "cell-required", file: file, line: record.row,
-                        "缺少必填列“\(columns[c].header)”（\(columns[c].key)）"))
+        // The loop reads the record's storage and the per-column tables through raw pointers:
+        // it runs 30 times a row.
+        record.withStorage { bytes, ends in
+            map.fieldOfColumn.withUnsafeBufferPointer { fieldOf in
+                required.withUnsafeBufferPointer { required in
+                    for c in 0..<n {
+                        guard let f = fieldOf[c] else {
+                            store[c] = defaultValue(c)
+                            if required[c] {
+                                problems.append(Diagnostic(code: "cell-required", file: map.file, line: record.row,
+                                    "缺少必填列“\(columns[c].header)”（\(columns[c].key)）"))
+                            }
+                            continue
+                        }
+                        // A short row reads as empty cells past its end.
+                        let cell: UnsafeBufferPointer<UInt8>
+                        if f < ends.count, let base = bytes.baseAddress {
+                            let start = f == 0 ? 0 : ends[f - 1]
+                            cell = ValueParser.trimmed(UnsafeBufferPointer(start: base + start, count: ends[f] - start))
+                        } else {
+                            cell = UnsafeBufferPointer(start: nil, count: 0)
+                        }
+                        if cell.isEmpty {
+                            store[c] = defaultValue(c)
+                            if required[c] {
+                                problems.append(cellProblem(record, map, c, f, "不能为空", allowed: allowedText(c)))
+                            }
+                            continue
+                        }
+                        if let problem = decodeCell(c, cell) {
+                            store[c] = gr_value()
+                            problems.append(cellProblem(record, map, c, f, problem, allowed: allowedText(c)))
+                        }
+                    }
                 }
-                continue
-            }
-            let cell = ValueParser.trimmed(record.field(f))
-            if cell.isEmpty {
-                store[c] = defaultValue(c)
-                if required[c] {
-                    problems.append(cellProblem(record, map, c, f, "不能为空", allowed: allowedText(c)))
-                }
-                continue
-            }
-            if let problem = decodeCell(c, cell) {
-                store[c] = gr_value()
-                problems.append(cellProblem(record, map, c, f, problem, allowed: allowedText(c)))
             }
         }
         if !problems.isEmpty { return problems }
+        let file = map.file
         // Consistency: a date may not precede the one it follows (replied before received, ...).
-        for c in 0..<values.count {
-            guard let a = afterColumn[c], let later = day(c), let earlier = day(a) else { continue }
+        for (c, a) in datePairs {
+            guard let later = day(c), let earlier = day(a) else { continue }
             if later < earlier {
                 let f = map.fieldOfColumn[c]!
                 problems.append(Diagnostic(code: "date-order", file: file, line: record.row,
@@ -197,14 +214,7 @@ final class RowDecoder {
     }
 
     private func match(_ c: Int, _ cell: UnsafeBufferPointer<UInt8>) -> Int? {
-        let options = choices[c]
-        for (k, o) in options.enumerated() {
-            if o.zh.count == cell.count && o.zh.withUnsafeBufferPointer({ memcmp($0.baseAddress!, cell.baseAddress!, cell.count) == 0 }) {
-                return k
-            }
-            if ValueParser.equalsASCIICaseInsensitive(cell, o.en) { return k }
-        }
-        return nil
+        choices.match(column: c, cell)
     }
 
     private func allowedText(_ c: Int) -> String {
@@ -240,4 +250,46 @@ final class RowDecoder {
 
 extension String {
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{3000}"))) }
+}
+
+/// Every enum and list column's allowed values (Chinese and English spellings) in one flat byte
+/// table, so that matching a cell is a few length checks and memcmps with no Swift arrays touched.
+struct ChoiceTable {
+    private var bytes: [UInt8] = []
+    /// Per value: (offset of the Chinese spelling, its length, offset of the English, its length).
+    private var values: [(zh: Int, zhCount: Int, en: Int, enCount: Int)] = []
+    /// Per column: the range of its values in `values`.
+    private var ranges: [Range<Int>] = []
+
+    init(_ columns: [ColumnSpec]) {
+        for c in columns {
+            let first = values.count
+            for v in c.values {
+                let zh = Array(v.zh.utf8), en = Array(v.en.utf8)
+                values.append((bytes.count, zh.count, bytes.count + zh.count, en.count))
+                bytes += zh
+                bytes += en
+            }
+            ranges.append(first..<values.count)
+        }
+    }
+
+    /// The index (within its column) of the value the cell spells: the Chinese exactly, or the
+    /// English in any ASCII case.
+    func match(column c: Int, _ cell: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let p = cell.baseAddress else { return nil }
+        let n = cell.count
+        let range = ranges[c]
+        return bytes.withUnsafeBufferPointer { b -> Int? in
+            values.withUnsafeBufferPointer { v -> Int? in
+                for k in range {
+                    let e = v[k]
+                    if e.zhCount == n && memcmp(b.baseAddress! + e.zh, p, n) == 0 { return k - range.lowerBound }
+                    if e.enCount == n && ValueParser.equalsASCIICaseInsensitive(
+                        cell, UnsafeBufferPointer(rebasing: b[e.en..<(e.en + n)])) { return k - range.lowerBound }
+                }
+                return nil
+            }
+        }
+    }
 }

@@ -28,26 +28,42 @@ struct UTF8Validator {
         guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
         var i = 0
-        while i < n {
+        // The state lives in locals while the loop runs (a mutating method would otherwise
+        // store it back on every byte) and is written back on the way out.
+        var needed = self.needed, lower = self.lower, upper = self.upper
+        var completed = completedSequences
+        var nonASCII = sawNonASCII
+        defer {
+            self.needed = needed
+            self.lower = lower
+            self.upper = upper
+            completedSequences = completed
+            sawNonASCII = nonASCII
+        }
+        outer: while i < n {
             if needed == 0 {
-                // Fast path: skip ASCII eight bytes at a time.
-                while i + 8 <= n {
-                    let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 != 0 { break }
+                // ASCII, eight bytes at a time.
+                while i + 8 <= n && UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                     i += 8
+                }
+                // Then byte by byte: ASCII, and whole three-byte characters with no special
+                // range (all of CJK), without the general state machine.
+                while i < n {
+                    let b = base[i]
+                    if b < 0x80 {
+                        i += 1
+                        if b == 0x2C { continue outer }   // after a comma (a new cell), words again
+                        continue
+                    }
+                    guard i + 2 < n, (b &- 0xE1) < 0x0C || b == 0xEE || b == 0xEF,
+                          (base[i + 1] & 0xC0) == 0x80, (base[i + 2] & 0xC0) == 0x80 else { break }
+                    nonASCII = true
+                    completed &+= 1
+                    i += 3
                 }
                 if i >= n { break }
                 let b = base[i]
-                if b < 0x80 { i += 1; continue }
-                // Fast path: a whole three-byte character with no special range (all of CJK).
-                if i + 2 < n, (b &- 0xE1) < 0x0C || b == 0xEE || b == 0xEF,
-                   (base[i + 1] & 0xC0) == 0x80, (base[i + 2] & 0xC0) == 0x80 {
-                    sawNonASCII = true
-                    completedSequences &+= 1
-                    i += 3
-                    continue
-                }
-                sawNonASCII = true
+                nonASCII = true
                 lower = 0x80
                 upper = 0xBF
                 switch b {
@@ -67,7 +83,7 @@ struct UTF8Validator {
                 lower = 0x80
                 upper = 0xBF
                 needed -= 1
-                if needed == 0 { completedSequences &+= 1 }
+                if needed == 0 { completed &+= 1 }
                 i += 1
             }
         }

@@ -10,6 +10,11 @@ public enum ValueParser {
     /// U+3000 IDEOGRAPHIC SPACE and U+00A0 NO-BREAK SPACE.
     @inline(__always)
     public static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        // Most cells start and end with a byte no whitespace character starts or ends with.
+        if let p = bytes.baseAddress, bytes.count > 0 {
+            let first = p[0], last = p[bytes.count - 1]
+            if first > 0x20 && first != 0xE3 && first != 0xC2 && last > 0x20 && last != 0x80 && last != 0xA0 { return bytes }
+        }
         let r = trimmedRange(bytes, 0..<bytes.count)
         if r.count == bytes.count { return bytes }
         return UnsafeBufferPointer(rebasing: bytes[r])
