@@ -366,8 +366,9 @@ static void *gr_watchdog_main(void *arg) {
     (void)arg;
     uint64_t last_activity = 0;   /* the sum of the sandboxes' fast-row counters at the last poll */
     for (;;) {
-        /* While unhooked rows are being run, poll often enough to stop one soon after its slice
-         * is spent; when none has run since the last poll, every 100 ms (a runaway row that
+        /* While unhooked rows are being run, poll once a slice, so a runaway row is stopped
+         * between one and two slices after it started (each wake-up costs the workers a little,
+         * so not more often); when none has run since the last poll, every 100 ms (a runaway row that
          * starts meanwhile is then stopped up to 100 ms later: a delay, never a wrong verdict,
          * since the worker itself checks how long each row took). */
         uint64_t poll = 100u * 1000 * 1000;
@@ -381,9 +382,9 @@ static void *gr_watchdog_main(void *arg) {
         if (activity != last_activity || running) {
             for (int i = 0; i < wd_count; i++) {
                 int64_t b = wd_list[i]->budget;
-                if (b > 2 * GR_HOOK_GRANULARITY && (uint64_t)GR_FAST_SLICE(b) / 2 < poll &&
+                if (b > 2 * GR_HOOK_GRANULARITY && (uint64_t)GR_FAST_SLICE(b) < poll &&
                     GR_FAST_SLICE(b) >= GR_FAST_MIN_SLICE_NS)
-                    poll = (uint64_t)GR_FAST_SLICE(b) / 2;
+                    poll = (uint64_t)GR_FAST_SLICE(b);
             }
         }
         last_activity = activity;

@@ -51,7 +51,10 @@ public enum ClassifyCommand {
     final class ChunkOutput {
         let out = ByteSink()
         let rejects = ByteSink()
-        lazy var writer = CSVWriter(sink: out)
+        /// CSV rows go here: the run's own writer when there is one worker (rows are then
+        /// already in input order, and an invalid run's output is discarded by its sink), else
+        /// a writer into `out`, merged in input order.
+        let writer: CSVWriter
         lazy var rejectWriter = CSVWriter(sink: rejects)
         var counts: [Int]
         var statusCounts = [Int](repeating: 0, count: DeadlineStatus.allCases.count + 1)
@@ -61,7 +64,10 @@ public enum ClassifyCommand {
         /// The chunk's first warnings (no more can be shown), as diagnostics; then only a count.
         var warnings: [Diagnostic] = []
         var warningCount = 0
-        init(outcomes: Int) { counts = [Int](repeating: 0, count: outcomes) }
+        init(outcomes: Int, writer: CSVWriter? = nil) {
+            counts = [Int](repeating: 0, count: outcomes)
+            self.writer = writer ?? CSVWriter(sink: out)
+        }
     }
 
     public static func run(_ o: ClassifyOptions) -> CommandOutcome {
@@ -109,9 +115,10 @@ public enum ClassifyCommand {
             let keepGoing = o.keepGoing
             let format = o.format
             let explain = o.explain
+            let direct = engines.count == 1 && format == .csv
 
             try ParallelRun(run: run, engines: engines).execute(
-                makePartial: { ChunkOutput(outcomes: outcomeCount) },
+                makePartial: { ChunkOutput(outcomes: outcomeCount, writer: direct ? writer : nil) },
                 accept: { row, record, input, part in
                     part.total += 1
                     part.counts[row.result.outcome] += 1
