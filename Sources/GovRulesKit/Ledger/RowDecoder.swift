@@ -18,7 +18,7 @@ final class RowDecoder {
     var values: UnsafeBufferPointer<gr_value> { UnsafeBufferPointer(start: store, count: columns.count) }
     private let types: [ColumnType]
     private let required: [Bool]
-    /// Per column: (Chinese bytes, English bytes) of each allowed value.
+    /// The allowed values of every enum and list column, both spellings.
     private let choices: ChoiceTable
     private let defaults: [Int?]
     /// (column, the column it may not precede), for the columns that have such a rule.
