@@ -22,17 +22,18 @@ struct IdRegistry: ~Copyable {
     private var ordinals: UnsafeMutablePointer<UInt32>
     private var capacity: Int
     private(set) var count = 0
-    // Breakpoints: from ordinal bpOrdinal[k] on, ids are at (bpInput[k], bpRow[k] + ordinal - bpOrdinal[k]).
-    private var bpOrdinal: [Int] = []
-    private var bpInput: [Int] = []
-    private var bpRow: [Int] = []
+    /// Breakpoints, 8 bytes each: from `ordinal` on, the k-th id after it is at row `row + k`.
+    /// (A ledger whose every row holds a cell with a line break has one per row.)
+    private var breaks: [(ordinal: UInt32, row: UInt32)] = []
+    /// Where each input's ids start (by ordinal), for the input of an ordinal.
+    private var inputStarts: [(ordinal: Int, input: Int)] = []
     private var lastInput = -1, lastRow = -1
 
     /// `reserve` sizes for at most this many ids (60 MiB of slots): an estimate made from a
     /// ledger's first rows can be far off, and past this the table grows step by step.
     static let reserveLimit = 4_000_000
 
-    /// Ids a run may hold: ordinals are 32-bit.
+    /// Ids a run may hold, and the largest row number: both are kept in 32 bits.
     static let maximumCount = Int(UInt32.max)
 
     init(capacity: Int = 1024) {
@@ -110,10 +111,9 @@ struct IdRegistry: ~Copyable {
             i += 1
             if i == capacity { i = 0 }
         }
+        if input != lastInput { inputStarts.append((count, input)) }
         if input != lastInput || row != lastRow + 1 {
-            bpOrdinal.append(count)
-            bpInput.append(input)
-            bpRow.append(row)
+            breaks.append((UInt32(truncatingIfNeeded: count), UInt32(truncatingIfNeeded: row)))
         }
         lastInput = input
         lastRow = row
@@ -133,12 +133,17 @@ struct IdRegistry: ~Copyable {
     }
 
     private func location(of ordinal: Int) -> (input: Int, row: Int) {
-        var lo = 0, hi = bpOrdinal.count - 1
-        while lo < hi {
-            let mid = (lo + hi + 1) / 2
-            if bpOrdinal[mid] <= ordinal { lo = mid } else { hi = mid - 1 }
+        /// The last element at or before `ordinal`, by binary search.
+        func last<T>(_ a: [T], _ key: (T) -> Int) -> T {
+            var lo = 0, hi = a.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if key(a[mid]) <= ordinal { lo = mid } else { hi = mid - 1 }
+            }
+            return a[lo]
         }
-        return (bpInput[lo], bpRow[lo] + ordinal - bpOrdinal[lo])
+        let b = last(breaks) { Int($0.ordinal) }
+        return (last(inputStarts) { $0.ordinal }.input, Int(b.row) + ordinal - Int(b.ordinal))
     }
 
     private mutating func resize(to newCapacity: Int) {

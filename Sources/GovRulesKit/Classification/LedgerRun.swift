@@ -120,7 +120,7 @@ public final class LedgerRun {
         return record.withField(f) { raw -> Diagnostic? in
             let id = ValueParser.trimmed(raw)
             if id.isEmpty { return nil }
-            if registry.count >= IdRegistry.maximumCount {
+            if registry.count >= IdRegistry.maximumCount || record.row >= IdRegistry.maximumCount {
                 return Diagnostic(code: "id-too-many", file: fileName(input: input), line: record.row,
                     "一次运行最多核对 \(IdRegistry.maximumCount) 个申请编号；请把台账分成几份分别运行")
             }
