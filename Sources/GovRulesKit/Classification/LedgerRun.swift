@@ -33,10 +33,10 @@ public final class LedgerRun {
     /// ledger, or several with the same header): a record can then be written out as it is.
     let writtenAsIs: [Bool]
     public private(set) var warnings: [Diagnostic] = []
+    /// The run's own decoder, for `explain` (ParallelRun's workers have their own).
     let decoder: RowDecoder
     /// Per input: the field holding 申请编号.
     private let idFields: [Int?]
-    private var seenIds = IdRegistry()
 
     public init(engine: RuleEngine, ledgers: [String], asOf: Day) throws {
         self.engine = engine
@@ -98,18 +98,15 @@ public final class LedgerRun {
 
     /// Streams every row, sequentially, with this run's own engine. `accept` gets each
     /// classified row with its record (valid only during the call); `reject` gets each invalid
-    /// row with everything wrong with it. (`ParallelRun` does the same on several engines.)
+    /// row with everything wrong with it. This is `ParallelRun` with one worker, whose row loop
+    /// reads in place.
     public func run(accept: (ClassifiedRow, CSVRecord, Int) throws -> Void,
                     reject: ([Diagnostic], CSVRecord, Int) throws -> Void) throws {
-        for (inputIndex, input) in inputs.enumerated() {
-            var sizing = IdTableSizing()
-            while let record = try input.reader.next() {
-                if record.isBlank { continue }
-                sizing.observe(record, input: inputIndex, run: self, registry: &seenIds)
-                var pre: [Diagnostic] = []
-                if let d = checkUniqueId(record, input: inputIndex, registry: &seenIds) { pre.append(d) }
-                try classify(record, input: inputIndex, decoder: decoder, engine: engine, preProblems: pre,
-                             accept: { try accept($0, $1, inputIndex) }, reject: { try reject($0, $1, inputIndex) })
+        try withoutActuallyEscaping(accept) { accept in
+            try withoutActuallyEscaping(reject) { reject in
+                try ParallelRun(run: self, engines: [engine]).execute(
+                    makePartial: {}, accept: { row, record, input, _ in try accept(row, record, input) },
+                    reject: { problems, record, input, _ in try reject(problems, record, input) }, merge: { _ in })
             }
         }
     }
