@@ -15,18 +15,31 @@ public struct DueOptions: Sendable {
 }
 
 public enum DueCommand {
-    struct Entry {
-        var id: String
-        var received: Day
-        var finalDue: Day?
-        var daysLeft: Int?
-        var status: DeadlineStatus?
-        var subject: String
-        var file: String
-        var row: Int
+    /// One open application on the due list.
+    public struct Entry: Sendable {
+        public var id: String
+        public var received: Day
+        public var finalDue: Day?
+        public var daysLeft: Int?
+        public var status: DeadlineStatus?
+        public var subject: String
+        public var file: String
+        public var row: Int
     }
 
     public static func run(_ o: DueOptions, write: (String) -> Void) -> CommandOutcome {
+        let (entries, outcome) = list(o)
+        guard let entries else { return outcome }
+        switch o.format {
+        case .csv: write(csv(entries))
+        case .table: write(table(entries, asOf: o.asOf, within: o.within))
+        }
+        return outcome
+    }
+
+    /// The due list as data, soonest first (what `run` prints); nil entries when the ledger has
+    /// errors, which the outcome then lists.
+    public static func list(_ o: DueOptions) -> (entries: [Entry]?, outcome: CommandOutcome) {
         do {
             let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
             let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
@@ -42,8 +55,8 @@ public enum DueCommand {
                                      file: row.file, row: row.row))
             }, reject: { problems, _, _ in rejected += problems })
             if !rejected.isEmpty {
-                return CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
-                                      report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n")
+                return (nil, CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
+                                            report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n"))
             }
             // Soonest first; paused applications (no running clock) last; ties by id for stability.
             entries.sort { a, b in
@@ -55,17 +68,18 @@ public enum DueCommand {
                 }
             }
             if let n = o.within { entries = entries.filter { ($0.daysLeft ?? Int.max) <= n } }
-            switch o.format {
-            case .csv: write(csv(entries))
-            case .table: write(table(entries, asOf: o.asOf, within: o.within))
-            }
-            return CommandOutcome(status: 0, diagnostics: run.warnings)
+            return (entries, CommandOutcome(status: 0, diagnostics: run.warnings))
         } catch {
-            return .failure(error)
+            return (nil, .failure(error))
         }
     }
 
-    static func statusText(_ e: Entry) -> String {
+    /// `!!` overdue, `!` due within 3 working days, else empty.
+    public static func mark(_ e: Entry) -> String {
+        e.status == .overdue ? "!!" : ((e.daysLeft ?? 99) <= 3 && e.status == .pending ? "!" : "")
+    }
+
+    public static func statusText(_ e: Entry) -> String {
         switch e.status {
         case .overdue: return "已超期"
         case .paused: return "期限中止"
@@ -99,8 +113,7 @@ public enum DueCommand {
         let header = ["", "申请编号", "收到日期", "最终答复期限", "剩余工作日", "状态", "申请内容"]
         var rows = [header]
         for e in entries {
-            let mark = e.status == .overdue ? "!!" : ((e.daysLeft ?? 99) <= 3 && e.status == .pending ? "!" : "")
-            rows.append([mark, e.id, e.received.iso, e.finalDue?.iso ?? "—", e.daysLeft.map(String.init) ?? "—",
+            rows.append([mark(e), e.id, e.received.iso, e.finalDue?.iso ?? "—", e.daysLeft.map(String.init) ?? "—",
                          statusText(e), TextWidth.truncate(e.subject, to: 30)])
         }
         let widths = (0..<header.count).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
