@@ -52,6 +52,13 @@ final class ParallelRun {
                           reject: @escaping ([Diagnostic], CSVRecord, Int, inout Partial) throws -> Void,
                           merge: (Partial) throws -> Void) throws {
         let workers = engines.map { Worker(run: run, engine: $0) }
+        for e in engines { e.calendarWaits = [:] }
+        defer {
+            // Read once every worker has stopped (both paths below end with that).
+            var waits: [Int: CalendarWait] = [:]
+            for e in engines { waits.merge(e.calendarWaits, uniquingKeysWith: +) }
+            run.calendarWaits = waits
+        }
         let process = { (chunk: Chunk, worker: Worker) throws -> Partial in
             var partial = makePartial()
             try worker.process(chunk, accept: { try accept($0, $1, $2, &partial) },
