@@ -169,15 +169,17 @@ enum Pages {
             s += "<table class=\"due\"><thead><tr><th>申请编号</th><th>收到日期</th><th>最终答复期限</th><th>剩余工作日</th><th>状态</th><th>申请内容</th></tr></thead><tbody>"
             for e in shown {
                 let cls = statusClass(e)
+                let mark = DueCommand.mark(e)
+                let rowClass = mark == "!!" ? "overdue" : (mark == "!" ? "soon" : cls)
                 let href = "\(base)explain?app=\(q(e.id))"
-                s += "<tr class=\"\(cls)\" data-href=\"\(h(href))\"><td class=\"nowrap\"><a href=\"\(h(href))\">\(h(e.id))</a></td>"
-                s += "<td class=\"nowrap\">\(e.received.iso)</td><td class=\"nowrap\">\(e.finalDue?.iso ?? "—")</td>"
-                s += "<td class=\"num\">\(e.daysLeft.map(String.init) ?? "—")</td>"
+                s += "<tr class=\"\(rowClass)\" data-href=\"\(h(href))\"><td class=\"nowrap\"><a href=\"\(h(href))\">\(h(e.id))</a></td>"
+                s += "<td class=\"nowrap\">\(e.received.iso)</td><td class=\"nowrap\">\(h(DueCommand.finalDueText(e)))</td>"
+                s += "<td class=\"num\">\(h(DueCommand.daysLeftText(e)))</td>"
                 s += "<td><span class=\"badge \(cls)\">\(h(DueCommand.statusText(e)))</span></td><td>\(h(e.subject))</td></tr>"
             }
             s += "</tbody></table>"
         }
-        s += "<p class=\"note\">点击任一行，查看该申请的认定过程和期限计算。“剩余工作日”为负数表示已超过最终答复期限的工作日数；“即将到期”指 3 个工作日内到期；“期限中止”表示正在等待补正、征求意见或缴费，期限暂停计算，“—”表示补正材料尚未收到、期限尚未起算。</p>"
+        s += "<p class=\"note\">点击任一行，查看该申请的认定过程和期限计算。“剩余工作日”为负数表示已超过最终答复期限的工作日数；“即将到期”指 3 个工作日内到期；“期限中止”表示正在等待补正、征求意见或缴费，期限暂停计算，“—”表示补正材料尚未收到、期限尚未起算；“期限待定”表示期限跨入尚无节假日安排文件的年份，标“暂定”的日期按周一至周五估算，仅供参考。</p>"
 
         if let sum = u.summary {
             s += "<div class=\"cols\"><div><h2>按办理结论（全部申请）</h2><table><thead><tr><th>办理结论</th><th>件数</th></tr></thead><tbody>"
