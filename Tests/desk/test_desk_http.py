@@ -4,11 +4,12 @@ import hashlib
 import http.client
 import os
 import re
+import shutil
 import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from desk_support import EXAMPLES, FIXTURES, RULES, Desk, multipart  # noqa: E402
+from desk_support import EXAMPLES, FIXTURES, RULES, Desk, cli, multipart, scratch_with  # noqa: E402
 
 
 def request(desk, method, path, body=None, headers=None, host=None):
@@ -175,7 +176,11 @@ class IsolationTest(unittest.TestCase):
             self.assertEqual(r.status, 404)
             r, data = request(desk, "GET", a + "due.csv")
             self.assertEqual(r.status, 200)
-            self.assertTrue(data.startswith(b"id,received,final_due,days_left,status,subject\n"))
+            inputs = scratch_with("requests.csv")
+            try:
+                self.assertEqual(data, cli(["due", "requests.csv", "--as-of", "2025-01-10", "--format", "csv"], inputs))
+            finally:
+                shutil.rmtree(inputs)
             # Clearing removes the upload.
             r, _ = request(desk, "POST", a + "clear", "csrf=" + csrf,
                            {"Origin": "http://127.0.0.1:%d" % desk.port, "Content-Type": "application/x-www-form-urlencoded"})
