@@ -13,7 +13,7 @@ BENCH_FLAGS  ?=
 # The holiday facts the calendar is checked against: the shared copy when present, else ours.
 HOLIDAYS     ?= $(firstword $(wildcard ../shared/domain/holidays.json) Tests/data/holidays.json)
 
-.PHONY: deps build release demo test test-desk desk-venv bench install clean
+.PHONY: deps build release demo test test-desk desk-venv dist test-dist bench install clean
 
 ## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
 deps:
@@ -86,5 +86,15 @@ install: release
 	rm -rf $(DESTDIR)$(PREFIX)/share/govrules/rules $(DESTDIR)$(PREFIX)/share/govrules/reports
 	cp -R rules reports $(DESTDIR)$(PREFIX)/share/govrules/
 
+## dist: a release binary with the Swift runtime linked in (--static-swift-stdlib; Lua stays the
+##       system liblua5.4), packaged as dist/govrules_VERSION_ARCH.deb and a tarball. Several minutes.
+dist: deps
+	BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/dist.sh
+
+## test-dist: the .deb unpacked into a scratch root (dpkg -x) runs classify and serve with only
+##            /usr/bin:/bin on PATH; the tarball too; packaging twice gives the same bytes.
+test-dist: dist
+	python3 Tests/dist/test_dist.py
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-dist dist
