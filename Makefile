@@ -104,6 +104,9 @@ install-files:
 ## dist: a release binary with the Swift runtime linked in (--static-swift-stdlib; Lua stays the
 ##       system liblua5.4), packaged as dist/govrules_VERSION_ARCH.deb and a tarball. Several minutes.
 dist: deps
+	@# Static Foundation links libcurl (FlyingFox's unused proxy handler imports FoundationNetworking).
+	@[ -e /usr/lib/$$(gcc -print-multiarch 2>/dev/null)/libcurl.so ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >/dev/null; }
 	BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/dist.sh
 
 ## test-dist: the .deb unpacked into a scratch root (dpkg -x) runs classify and serve with only

@@ -39,13 +39,21 @@ install -m 644 packaging/govrules-desk.service "$ROOT/lib/systemd/system/govrule
 install -m 644 packaging/default-govrules "$ROOT/etc/default/govrules"
 echo /etc/default/govrules > "$ROOT/DEBIAN/conffiles"
 
-LUA_DEP=$(dpkg -S "$(ldd "$BIN" | awk '/liblua5\.4/ {print $3}')" 2>/dev/null | cut -d: -f1 | head -1)
+# Depends: the package of each library the binary itself names (NEEDED): libc, libstdc++,
+# liblua5.4, zlib, and libcurl, which static Foundation's networking part brings although
+# govrules never uses it. Their own dependencies are theirs to declare.
+DEPENDS=$(readelf -d "$BIN" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | while read -r soname; do
+  lib=$(ldd "$BIN" | awk -v n="$soname" '$1 == n && $3 ~ /^\// {print $3}')
+  [ -n "$lib" ] || continue
+  dpkg -S "$lib" 2>/dev/null || dpkg -S "$(readlink -f "$lib")" 2>/dev/null
+done | cut -d: -f1 | sort -u | paste -sd, - | sed 's/,/, /g')
+case "$DEPENDS" in *liblua5.4*) ;; *) echo "error: could not find the package of liblua5.4 ($DEPENDS)" >&2; exit 1 ;; esac
 cat > "$ROOT/DEBIAN/control" <<CONTROL
 Package: govrules
 Version: $VERSION
 Architecture: $ARCH
 Maintainer: govrules maintainers <govrules@localhost>
-Depends: ${LUA_DEP:-liblua5.4-0}, libc6, libstdc++6, libgcc-s1
+Depends: $DEPENDS
 Section: utils
 Priority: optional
 Installed-Size: $(du -sk --exclude=DEBIAN "$ROOT" | cut -f1)
@@ -61,7 +69,8 @@ find "$ROOT" -type d -exec chmod 755 {} + && find "$ROOT" -type f ! -path '*/usr
 find "$ROOT" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 DEB="$OUT/govrules_${VERSION}_${ARCH}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$ROOT" "$DEB" >/dev/null
+# gzip, not xz: xz output can depend on how many threads the machine lets it use.
+dpkg-deb --root-owner-group -Zgzip -z9 --build "$ROOT" "$DEB" >/dev/null
 
 # The tarball: the same tree without the packaging metadata, under govrules-VERSION/.
 TARDIR="$OUT/stage/govrules-$VERSION"

@@ -65,7 +65,8 @@ class InstalledDebTest(unittest.TestCase):
             self.assertIn(path, listing)
         for line in listing.splitlines():
             self.assertIn(" root/root ", line, "every file is owned by root: " + line)
-        unit = open(os.path.join(self.root, "lib/systemd/system/govrules-desk.service")).read()
+        with open(os.path.join(self.root, "lib/systemd/system/govrules-desk.service")) as f:
+            unit = f.read()
         self.assertIn("ExecStart=/usr/bin/govrules serve", unit)
         self.assertIn("DynamicUser=yes", unit, "the service runs as an unprivileged user")
         man = subprocess.run(["gzip", "-dc", os.path.join(self.root, "usr/share/man/man1/govrules.1.gz")],
@@ -94,6 +95,7 @@ class InstalledDebTest(unittest.TestCase):
 
     def test_serve_from_the_installed_tree(self):
         out = tempfile.TemporaryFile()
+        self.addCleanup(out.close)
         p = subprocess.Popen([self.bin, "serve", "--port", "0"], cwd=self.work, env=CLEAN_ENV, stdout=out, stderr=subprocess.STDOUT)
         try:
             url = None
