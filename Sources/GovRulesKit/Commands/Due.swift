@@ -33,7 +33,9 @@ public enum DueCommand {
             let subjectColumn = engine.policy.columns.firstIndex { $0.key == "subject" }
             var entries: [Entry] = []
             var rejected: [Diagnostic] = []
+            var cellWarnings: [Diagnostic] = []
             try run.run(accept: { row, record, input in
+                CellWarnings.keep(row.cellWarnings, in: &cellWarnings)
                 guard row.replied == nil else { return }
                 let subjectField = subjectColumn.flatMap { run.inputs[input].map.fieldOfColumn[$0] }
                 entries.append(Entry(id: row.id, received: row.received, finalDue: row.result.finalDue,
@@ -59,7 +61,7 @@ public enum DueCommand {
             case .csv: write(csv(entries))
             case .table: write(table(entries, asOf: o.asOf, within: o.within))
             }
-            return CommandOutcome(status: 0, diagnostics: run.warnings)
+            return CommandOutcome(status: 0, diagnostics: run.warnings + cellWarnings)
         } catch {
             return .failure(error)
         }

@@ -53,10 +53,12 @@ public enum ReportCommand {
             var engines = [engine]
             while engines.count < max(1, o.jobs) { engines.append(try RuleEngine(folder: folder, limits: o.limits)) }
             let outcomeKeys = policy.outcomes.map(\.key)
-            final class Part { var apps: [ReportApplication] = []; var rejected: [Diagnostic] = [] }
+            final class Part { var apps: [ReportApplication] = []; var rejected: [Diagnostic] = []; var cellWarnings: [Diagnostic] = [] }
+            var cellWarnings: [Diagnostic] = []
             try ParallelRun(run: run, engines: engines).execute(
                 makePartial: { Part() },
                 accept: { row, _, _, part in
+                    CellWarnings.keep(row.cellWarnings, in: &part.cellWarnings)
                     part.apps.append(ReportApplication(applicantType: row.applicantType, received: row.received,
                                                        replied: row.replied, outcome: outcomeKeys[row.countedOutcome]))
                 },
@@ -64,7 +66,9 @@ public enum ReportCommand {
                 merge: { part in
                     counter.add(contentsOf: part.apps)
                     rejected += part.rejected
+                    CellWarnings.keep(part.cellWarnings, in: &cellWarnings)
                 })
+            warnings += cellWarnings
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: warnings + rejected,
                     report: "台账有 \(rejected.count) 处错误；年度报告必须统计每一件申请，请改正后重新生成（可用 govrules classify 逐行查看）。\n")
