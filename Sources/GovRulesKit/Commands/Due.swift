@@ -34,7 +34,7 @@ public enum DueCommand {
             var entries: [Entry] = []
             var rejected: [Diagnostic] = []
             var cellWarnings: [Diagnostic] = []
-            try run.run(accept: { row, record, input in
+            do { try run.run(accept: { row, record, input in
                 CellWarnings.keep(row.cellWarnings, in: &cellWarnings)
                 guard row.replied == nil else { return }
                 let subjectField = subjectColumn.flatMap { run.inputs[input].map.fieldOfColumn[$0] }
@@ -43,6 +43,7 @@ public enum DueCommand {
                                      subject: subjectField.map { record.string($0).trimmed } ?? "",
                                      file: row.file, row: row.row))
             }, reject: { problems, _, _ in rejected += problems })
+            } catch let stop as RunawayRuleStop { throw DiagnosticList(run.warnings + rejected + [stop.diagnostic]) }
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
                                       report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n")

@@ -55,7 +55,7 @@ public enum ReportCommand {
             let outcomeKeys = policy.outcomes.map(\.key)
             final class Part { var apps: [ReportApplication] = []; var rejected: [Diagnostic] = []; var cellWarnings: [Diagnostic] = [] }
             var cellWarnings: [Diagnostic] = []
-            try ParallelRun(run: run, engines: engines).execute(
+            do { try ParallelRun(run: run, engines: engines).execute(
                 makePartial: { Part() },
                 accept: { row, _, _, part in
                     CellWarnings.keep(row.cellWarnings, in: &part.cellWarnings)
@@ -68,6 +68,7 @@ public enum ReportCommand {
                     rejected += part.rejected
                     CellWarnings.keep(part.cellWarnings, in: &cellWarnings)
                 })
+            } catch let stop as RunawayRuleStop { throw DiagnosticList(rejected + [stop.diagnostic]) }
             warnings += cellWarnings
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: warnings + rejected,
