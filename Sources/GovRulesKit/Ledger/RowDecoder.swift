@@ -25,7 +25,7 @@ final class RowDecoder {
     private let datePairs: [(later: Int, earlier: Int)]
     private let valueBase: [Int32]
     private let outcomeBase: Int32
-    private let outcomeByLabel: [String: Int]
+    private let outcomeByLabel: OutcomeLabels.Table
     private let firstDay: Day
     private let lastDay: Day
     private let rulesLabel: String
@@ -262,7 +262,7 @@ final class RowDecoder {
         case .enum: return spec.allowedText
         case .list: return spec.allowedText + "（可填多项）"
         case .outcome:
-            return "结果键（如 withheld.third_party）或年度报告表三的行名（如“保护第三方合法权益”“（三）4.保护第三方合法权益”）"
+            return "结果键（如 withheld.third_party）或年度报告表三的行名（如“保护第三方合法权益”“（三）4.保护第三方合法权益”，也可带分组名：“（三）不予公开4.保护第三方合法权益”“不予公开-保护第三方合法权益”）"
         }
     }
 
