@@ -18,6 +18,9 @@ public struct ReportOptions: Sendable {
     public var allowInconsistent = false
     public var limits = SandboxLimits()
     public var jobs = 1
+    /// The name an input file is recorded under in the provenance, by path (default: the path as
+    /// given). The desk records an upload under the clerk's file name, not its temporary path.
+    public var inputNames: [String: String] = [:]
 
     public init(ledgers: [String], year: Int) {
         self.ledgers = ledgers
@@ -87,8 +90,9 @@ public enum ReportCommand {
             let narrative = try o.narrative.map { try Narrative.load(path: $0) }
             let previous = try o.previous.map { try PreviousReport.load(path: $0) }
             let inputs = o.ledgers + [o.appeals, o.proactive, o.narrative, o.previous].compactMap { $0 }
-            let provenance = try ReportProvenance.computing(rulesDirectory: folder.url.path, inputPaths: inputs,
+            var provenance = try ReportProvenance.computing(rulesDirectory: folder.url.path, inputPaths: inputs,
                                                             generatedBy: "govrules \(GovRulesVersion.string)")
+            for i in provenance.inputs.indices { provenance.inputs[i].path = o.inputNames[provenance.inputs[i].path] ?? provenance.inputs[i].path }
             let request = ReportRequest(year: o.year, agency: o.agency, format: format, counter: counter,
                                         appeals: appeals, proactive: proactive, narrative: narrative,
                                         previous: previous, provenance: provenance, allowInconsistent: o.allowInconsistent)
@@ -165,29 +169,5 @@ public enum ReportCommand {
         }
         cells += collected
         return warnings
-    }
-}
-
-/// A folder of data shipped with govrules (rules/, reports/): as given, else `./NAME`, else the
-/// copy installed beside the executable.
-enum ResourceFolder {
-    static func locate(_ given: String?, name: String) throws -> String {
-        let fm = FileManager.default
-        func isDir(_ p: String) -> Bool {
-            var d: ObjCBool = false
-            return fm.fileExists(atPath: p, isDirectory: &d) && d.boolValue
-        }
-        if let given {
-            guard isDir(given) else {
-                throw Diagnostic(code: "\(name)-not-found", "目录 \(given) 不存在或不是目录（--\(name)）")
-            }
-            return given
-        }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for c in [name, exe.appendingPathComponent("../share/govrules/\(name)").standardized.path, exe.appendingPathComponent(name).path] where isDir(c) {
-            return c
-        }
-        throw Diagnostic(code: "\(name)-not-found",
-            "找不到 \(name)/ 目录：当前目录下没有，程序旁也没有安装的副本；请用 --\(name) 指定")
     }
 }
