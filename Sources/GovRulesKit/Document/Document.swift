@@ -195,7 +195,7 @@ public struct Paragraph: Sendable, Equatable {
         case documentNumber
         /// 主送机关 / the addressee: flush left.
         case addressee
-        /// 正文: 3号 仿宋, justified, first line indented two characters.
+        /// 正文: 3号 仿宋, flush left (see DocxStyles.textAlignment), first line indented two characters.
         case body
         /// 一级标题 (一、): 3号 黑体, indented two characters.
         case heading1
@@ -275,9 +275,12 @@ public struct Table: Sendable, Equatable {
         public var cells: [Cell]
         /// A row is never split across two pages.
         public var cantSplit: Bool
-        public init(_ cells: [Cell], cantSplit: Bool = true) {
+        /// Keep this row on the same page as the next one (a block's heading row with its rows).
+        public var keepWithNext: Bool
+        public init(_ cells: [Cell], cantSplit: Bool = true, keepWithNext: Bool = false) {
             self.cells = cells
             self.cantSplit = cantSplit
+            self.keepWithNext = keepWithNext
         }
     }
 
