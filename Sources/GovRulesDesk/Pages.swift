@@ -214,7 +214,7 @@ enum Pages {
         <div class="row">
         <label class="field">报告年度<input type="number" name="year" min="2008" max="2100" value="\(thisYear)"></label>
         <label class="field">机关名称<input type="text" name="agency" size="28" placeholder="如：某某县人民政府办公室"></label>
-        <label class="field">格式<select name="format"><option value="html">网页（HTML，可打印）</option><option value="md">Markdown</option><option value="txt">纯文本</option><option value="json">JSON（供下一年核对结转数）</option></select></label>
+        <label class="field">格式<select name="format"><option value="html">网页（HTML，可打印）</option><option value="docx">Word 文档（.docx，公文格式）</option><option value="md">Markdown</option><option value="txt">纯文本</option><option value="json">JSON（供下一年核对结转数）</option></select></label>
         </div>
         <div class="row">
         <label class="field">行政复议、行政诉讼台账（表四）<input type="file" name="appeals" accept=".csv,.xlsx"></label>

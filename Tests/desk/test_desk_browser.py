@@ -26,7 +26,7 @@ try:
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
     HAVE_SELENIUM = True
 except ImportError:
     HAVE_SELENIUM = False
@@ -190,6 +190,23 @@ class DeskInBrowserTest(unittest.TestCase):
                         "--narrative", "narrative-2024.md", "--format", "html", "--reports", REPORTS], self.inputs)
         self.assertEqual(data, expected, "the report downloaded is the CLI's, byte for byte")
         self.assertIn("2024年度政府信息公开工作年度报告", name)
+
+        # The same report as Word (.docx), byte for byte the CLI's.
+        b.get(results + "/")
+        form = wait.until(EC.presence_of_element_located((By.ID, "report-form")))
+        year = form.find_element(By.NAME, "year")
+        year.clear()
+        year.send_keys("2024")
+        form.find_element(By.NAME, "agency").send_keys("云溪县人民政府办公室")
+        for field, f in [("appeals", "appeals.csv"), ("proactive", "proactive-2024.csv"), ("narrative", "narrative-2024.md")]:
+            form.find_element(By.NAME, field).send_keys(os.path.join(self.inputs, f))
+        Select(form.find_element(By.NAME, "format")).select_by_value("docx")
+        before = set(os.listdir(self.downloads))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        _, docx = self.downloaded(".docx", before)
+        self.assertEqual(docx, cli(["report", "requests.csv", "--year", "2024", "--agency", "云溪县人民政府办公室",
+                                    "--appeals", "appeals.csv", "--proactive", "proactive-2024.csv",
+                                    "--narrative", "narrative-2024.md", "--format", "docx", "--reports", REPORTS], self.inputs))
 
         # A larger ledger over a slow link: the page shows how far the upload has got.
         big = os.path.join(self.inputs, "ledger-3000.csv")
