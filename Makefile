@@ -64,14 +64,14 @@ test: deps
 bench: deps
 	BENCH_BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/bench.sh $(BENCH_FLAGS)
 
-## install: the release binary to $(PREFIX)/bin and the shipped rules and report formats to
+## install: the release binary to $(PREFIX)/bin and the shipped rules, report formats and letter templates to
 ##          $(PREFIX)/share/govrules, where govrules finds them when ./rules and ./reports are absent.
 PREFIX       ?= /usr/local
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/govrules
 	install -m 755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/govrules
-	rm -rf $(DESTDIR)$(PREFIX)/share/govrules/rules $(DESTDIR)$(PREFIX)/share/govrules/reports
-	cp -R rules reports $(DESTDIR)$(PREFIX)/share/govrules/
+	rm -rf $(DESTDIR)$(PREFIX)/share/govrules/rules $(DESTDIR)$(PREFIX)/share/govrules/reports $(DESTDIR)$(PREFIX)/share/govrules/letters
+	cp -R rules reports letters $(DESTDIR)$(PREFIX)/share/govrules/
 
 clean:
 	rm -rf .build

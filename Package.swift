@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Letter templates (letters/*.mustache): logic-less Mustache, which an officer can read.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // Zip archives: the .docx report (and the .xlsx ledgers).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The system Lua 5.4 (Debian: liblua5.4-dev), found through pkg-config.
@@ -25,7 +27,8 @@ let package = Package(
         // Everything the tool does: ledger -> rules -> classification -> report.
         .target(
             name: "GovRulesKit",
-            dependencies: ["CLuaSandbox", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["CLuaSandbox", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                           .product(name: "Mustache", package: "swift-mustache")],
             // Runtime exclusivity checks cost ~5% of a classify run (a thread-local lookup per
             // access on the row path). The compiler still checks what it can statically, and
             // debug builds, which the tests use, keep the runtime checks.
@@ -39,9 +42,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")], resources: [.copy("Fixtures")]),
         // End-to-end tests run the built binary; their fixtures are read from the source tree.
-        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -380,7 +380,7 @@ struct Letters: ParsableCommand {
     var output: String
 
     @Option(help: "File format: docx or txt.")
-    var format: LettersCommandOptions.Format = .txt
+    var format: LettersCommandOptions.Format = .docx
 
     @Option(help: ArgumentHelp("The letters folder: templates and office.lua (default ./letters, then the installed copy).", valueName: "dir"))
     var letters: String?

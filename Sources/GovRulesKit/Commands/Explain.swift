@@ -40,6 +40,8 @@ struct Explanation {
     var regimes: [Int: (days: Int, maxExtension: Int)]
     var policyStepCount: Int
     var outcomeLabels: [String: String]
+    /// The letters the rules give the row (rules/letters.lua): kind, template, date (nil: its column is empty).
+    var letters: [(kind: String, template: String?, date: Day?, dateColumn: String)] = []
 }
 
 public enum ExplainCommand {
@@ -93,6 +95,12 @@ public enum ExplainCommand {
             s += "  （其后的 \(e.policyStepCount - d - 1) 个步骤未再检查）\n"
         }
         s += "\n三、答复期限\n" + deadlineText(e)
+        s += "\n四、应制发的文书（govrules letters）\n"
+        if e.letters.isEmpty { s += "  （无：尚未办结，也没有告知书）\n" }
+        for l in e.letters {
+            let date = l.date.map(\.official) ?? "日期列“\(l.dateColumn)”为空"
+            s += "  《\(l.kind)》 \(date)　模板 \(l.template ?? "（无）")\n"
+        }
         return s
     }
 
@@ -184,7 +192,8 @@ public enum ExplainCommand {
         let warnings = (d["warnings"].table?.array ?? []).compactMap(\.string)
         s += " \"deadline\": {\"regime\": \(q(d["regime"].int.map(String.init))), \"start\": \(day("start")), \"due\": \(day("due")), \"final_due\": \(day("final_due")), "
         s += "\"paused_days\": \(d["paused_days"].int.map(String.init) ?? "null"), \"extension_days\": \(d["extension_days"].int.map(String.init) ?? "null"), "
-        s += "\"agreed\": \(d["agreed"].bool == true), \"days_left\": \(d["days_left"].int.map(String.init) ?? "null"), \"status\": \(q(d["status"].string)), \"warnings\": \(JSONText.array(warnings))}}\n"
+        s += "\"agreed\": \(d["agreed"].bool == true), \"days_left\": \(d["days_left"].int.map(String.init) ?? "null"), \"status\": \(q(d["status"].string)), \"warnings\": \(JSONText.array(warnings))},\n"
+        s += " \"letters\": [" + e.letters.map { "{\"kind\": \(q($0.kind)), \"template\": \(q($0.template)), \"date\": \(q($0.date?.iso))}" }.joined(separator: ", ") + "]}\n"
         return s
     }
 }
@@ -243,7 +252,8 @@ extension LedgerRun {
                                    outcome: outcome, recorded: decoder.recordedOutcome.map { policy.outcomes[$0] },
                                    deadline: trace["deadline"].table ?? LuaTable(), cells: cells, regimes: policy.regimes,
                                    policyStepCount: policy.steps.count,
-                                   outcomeLabels: Dictionary(policy.outcomes.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a }))
+                                   outcomeLabels: Dictionary(policy.outcomes.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a }),
+                                   letters: PlannedLetter.list(fromTrace: trace).map { ($0.kind, $0.template, $0.date, $0.dateColumn) })
             }
         }
         return nil

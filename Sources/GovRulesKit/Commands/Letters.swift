@@ -6,7 +6,7 @@ public struct LettersCommandOptions: Sendable {
     public enum Format: String, Sendable, CaseIterable { case docx, txt }
     public var letters: LetterOptions
     public var output: String
-    public var format: Format = .txt
+    public var format: Format = .docx
     public init(letters: LetterOptions, output: String) {
         self.letters = letters
         self.output = output
@@ -98,9 +98,42 @@ public enum LetterFiles {
     }
 }
 
-/// Placeholder until the shared document writer lands: .docx is refused, never faked.
+/// A letter as a Word document, through the shared document model (GB/T 9704 layout): each
+/// block becomes the paragraph of its role.
 enum LetterDocx {
+    static func document(_ l: GeneratedLetter) -> Document {
+        let blocks = l.document.blocks
+        let title = blocks.compactMap { b -> String? in if case .title(let t) = b { return t }; return nil }.last ?? l.kind
+        var doc = Document(properties: DocumentProperties(title: title, subject: "申请编号 \(l.id)",
+                                                          creator: blocks.lazy.compactMap { b -> String? in
+                                                              if case .signature(let s) = b { return s }; return nil }.first ?? "",
+                                                          keywords: l.kind))
+        var i = 0
+        while i < blocks.count {
+            switch blocks[i] {
+            case .title(let s): doc.blocks.append(.paragraph(Paragraph(s, role: .title)))
+            case .number(let s): doc.blocks.append(.paragraph(Paragraph(s, role: .documentNumber)))
+            case .addressee(let s): doc.blocks.append(.paragraph(Paragraph(s, role: .addressee)))
+            case .paragraph(let s): doc.blocks.append(.paragraph(Paragraph(s, role: .body)))
+            case .signature(let s):
+                if i + 1 < blocks.count, case .date(let d) = blocks[i + 1] {
+                    doc.blocks += Document.signatureBlock(agency: s, date: d)
+                    i += 1
+                } else {
+                    doc.blocks.append(.paragraph(Paragraph(s, role: .signature, rightIndentCharacters: 4)))
+                }
+            case .date(let d):
+                doc.blocks += Document.signatureBlock(agency: "", date: d).filter { b in
+                    if case .paragraph(let p) = b, p.role == .signature, p.text.isEmpty { return false }
+                    return true
+                }
+            }
+            i += 1
+        }
+        return doc
+    }
+
     static func data(_ l: GeneratedLetter) throws -> Data {
-        throw Diagnostic(code: "letters-docx-unavailable", "此版本尚不能写出 .docx；请用 --format txt")
+        try DocxWriter.write(document(l))
     }
 }
