@@ -5,6 +5,7 @@
 /// | code | severity | what |
 /// |---|---|---|
 /// | `letters-outcome-no-reply` | error | an outcome a step gives has no entry in letters.lua `replies` |
+/// | `letters-reply-unknown-outcome` | error | a reply entry for an outcome key outcomes.lua lacks |
 /// | `letter-template-missing` | error | a template the rules name is not in the letters folder |
 /// | `letter-template-syntax`, `letter-template-unsupported` | error | a template does not parse |
 /// | `letter-placeholder-unknown` | error | a template uses a placeholder govrules does not fill |
@@ -20,6 +21,11 @@ enum LetterChecks {
         for o in policy.outcomes where given.contains(o.key) && spec.replyTemplates[o.key] == nil {
             out.append(Diagnostic(code: "letters-outcome-no-reply", file: lettersFile,
                 "结果“\(o.key)”（\(o.label)）可由决定步骤给出，但 replies 中没有它的答复书（template）"))
+        }
+        let known = Set(policy.outcomes.map(\.key))
+        for key in spec.replyTemplates.keys.sorted() where !known.contains(key) {
+            out.append(Diagnostic(code: "letters-reply-unknown-outcome", file: lettersFile,
+                "replies 中的“\(key)”不是 outcomes.lua 中的结果键；这份答复书永远不会被用到（是否拼错？）"))
         }
         let folder: LettersFolder
         do { folder = try LettersFolder.locate(letters) } catch {
