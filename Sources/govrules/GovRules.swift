@@ -17,6 +17,13 @@ struct GovRules: ParsableCommand {
         version: GovRulesVersion.string,
         subcommands: [Classify.self, Due.self, Explain.self, Report.self, RuleTest.self, Check.self, BenchRules.self]
     )
+
+    /// Before anything else: closed standard streams onto /dev/null, the signal handlers that
+    /// remove unfinished output files.
+    static func main() {
+        StandardStreams.prepare()
+        main(nil)
+    }
 }
 
 /// Flags shared by the commands that run the rules.
@@ -88,8 +95,23 @@ enum CommandSupport {
         var err = ""
         for d in outcome.diagnostics { err += d.description + "\n" }
         err += outcome.report
-        if !err.isEmpty { FileHandle.standardError.write(err.data(using: .utf8)!) }
+        if let failure = outputFailure {
+            err += failure.description + "\n"
+        }
+        StandardStreams.writeError(err)
+        if outputFailure != nil && outcome.status == 0 { throw ExitCode(1) }
         if outcome.status != 0 { throw ExitCode(outcome.status) }
+    }
+
+    /// The first failure to write standard output (closed, full disk…): the command then fails.
+    nonisolated(unsafe) static var outputFailure: Diagnostic?
+
+    /// Writes a command's text to standard output; a failure is reported by `finish`.
+    static func writeOutput(_ text: String) {
+        guard outputFailure == nil else { return }
+        do { try StandardStreams.writeOutput(text) } catch {
+            outputFailure = error as? Diagnostic ?? Diagnostic(code: "output-write-failed", "写入标准输出失败：\(error)")
+        }
     }
 }
 
@@ -149,7 +171,7 @@ struct Classify: ParsableCommand {
         o.summary = summary
         o.explain = explain
         o.jobs = jobsOption.jobs
-        o.emit = { d in FileHandle.standardError.write((d.description + "\n").data(using: .utf8)!) }
+        o.emit = { d in StandardStreams.writeError(d.description + "\n") }
         try CommandSupport.finish(ClassifyCommand.run(o))
     }
 }
@@ -183,7 +205,7 @@ struct Due: ParsableCommand {
         o.within = within
         o.format = format
         try CommandSupport.finish(DueCommand.run(o) { text in
-            FileHandle.standardOutput.write(text.data(using: .utf8)!)
+            CommandSupport.writeOutput(text)
         })
     }
 }
@@ -239,7 +261,7 @@ struct RuleTest: ParsableCommand {
         o.files = files
         o.only = only
         o.format = format
-        try CommandSupport.finish(RuleTestCommand.run(o) { FileHandle.standardOutput.write($0.data(using: .utf8)!) })
+        try CommandSupport.finish(RuleTestCommand.run(o) { CommandSupport.writeOutput($0) })
     }
 }
 
@@ -344,7 +366,7 @@ struct Explain: ParsableCommand {
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.format = format
-        try CommandSupport.finish(ExplainCommand.run(o) { FileHandle.standardOutput.write($0.data(using: .utf8)!) })
+        try CommandSupport.finish(ExplainCommand.run(o) { CommandSupport.writeOutput($0) })
     }
 }
 
