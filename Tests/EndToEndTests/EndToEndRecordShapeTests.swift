@@ -71,7 +71,7 @@ struct EndToEndRecordShapeTests {
         let dir = E2E.makeTempDir(prefix: "changed-while-read")
         defer { try? FileManager.default.removeItem(at: dir) }
         // A slow rule (about 30,000 instructions a row), so the run is still reading when the
-        // ledger grows.
+        // ledger grows: it is appended to as soon as the first results are written.
         let rules = try FaultFixtures.rules(in: dir, snippet: "local x = 0 for i = 1, 10000 do x = x + i end")
         let ledger = dir.appendingPathComponent("ledger.csv")
         try FaultFixtures.ledger(ledger, rows: 20000)
@@ -80,7 +80,14 @@ struct EndToEndRecordShapeTests {
         let err = dir.appendingPathComponent("stderr.txt").path
         let pid = try #require(FaultRun.start(["classify", ledger.path, "--rules", rules.path, "--jobs", "1", "-o", out.path],
                                               stdout: "/dev/null", stderr: err))
-        usleep(300_000)
+        // Once the first results reach the temporary file, the ledger is open and being read.
+        let deadline = Date().addingTimeInterval(30)
+        func started() -> Bool {
+            FaultFixtures.temporaryFiles(in: dir).contains { name in
+                ((try? FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(name).path))?[.size] as? NSNumber)?.intValue ?? 0 > 0
+            }
+        }
+        while !started() && Date() < deadline { usleep(1_000) }
         let handle = try FileHandle(forWritingTo: ledger)
         handle.seekToEndOfFile()
         handle.write(Data("A-20001,2020-03-02,自然人,还在复制\n".utf8))
