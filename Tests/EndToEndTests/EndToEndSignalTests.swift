@@ -23,10 +23,16 @@ struct EndToEndSignalTests {
         var interrupted = 0
 
         for (signal, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-            for delay: UInt32 in [20_000, 150_000, 400_000, 800_000] {
+            // Microseconds after the start (before the handlers may be installed), then after
+            // the temporary file appeared: at once, early in the rows, later in the rows.
+            for (delay, afterTemporary) in [(UInt32(20_000), false), (0, true), (150_000, true), (500_000, true)] {
                 try "earlier result\n".write(to: out, atomically: true, encoding: .utf8)
                 let pid = try #require(FaultRun.start(["classify", ledger.path, "--rules", rules.path, "-o", out.path],
                                                       stdout: "/dev/null", stderr: err))
+                if afterTemporary {
+                    let deadline = Date().addingTimeInterval(30)
+                    while FaultFixtures.temporaryFiles(in: dir).isEmpty && Date() < deadline && kill(pid, 0) == 0 { usleep(500) }
+                }
                 usleep(delay)
                 kill(pid, signal)
                 let ended = FaultRun.wait(pid, timeout: 60)
@@ -36,7 +42,7 @@ struct EndToEndSignalTests {
                     interrupted += 1
                     #expect(result == Data("earlier result\n".utf8), "\(name) after \(delay) µs: out.csv changed")
                     // The message, unless the signal came before the handlers were installed.
-                    if delay > 20_000 {
+                    if afterTemporary {
                         #expect(stderr.contains("error[interrupted]") && stderr.contains(name), "\(name) after \(delay) µs: \(stderr)")
                     }
                 } else {
