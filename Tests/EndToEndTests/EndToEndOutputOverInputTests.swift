@@ -96,7 +96,7 @@ struct EndToEndOutputOverInputTests {
         try FileManager.default.copyItem(at: E2E.repoRoot.appendingPathComponent("examples/requests.csv"), to: ledger)
         let before = try Data(contentsOf: ledger)
 
-        let r = E2E.run(["report", ledger.path, "--year", "2024", "-o", ledger.path])
+        let r = E2E.run(["report", ledger.path, "--year", "2024", "--format", "md", "-o", ledger.path])
 
         #expect(r.status == 1)
         #expect(r.stderr.contains("error[output-is-input]: 输出文件“\(ledger.path)”就是台账“\(ledger.path)”"), "\(r.stderr)")
