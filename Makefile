@@ -30,7 +30,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-## demo: classify the bundled example ledger and show what is due.
+## demo: classify the bundled example ledger, show what is due, render the report and write the letters.
 demo: build
 	@mkdir -p $(DEMO_DIR)
 	@echo "== govrules classify examples/requests.csv (as of $(DEMO_AS_OF))"
@@ -49,6 +49,9 @@ demo: build
 	@echo "…"
 	@echo "The whole report: $(DEMO_DIR)/report-2024.html (open it in a browser; it prints on A4)"
 	@echo "and $(DEMO_DIR)/report-2024.docx (Word/WPS/LibreOffice, laid out as an official document)."
+	@echo
+	@echo "== govrules letters examples/requests.csv --from 2024-01-01 --to 2024-12-31 (docx in $(DEMO_DIR)/letters/)"
+	$(BIN_DEBUG) letters examples/requests.csv --from 2024-01-01 --to 2024-12-31 -o $(DEMO_DIR)/letters
 	@echo
 	@echo "Run it yourself from here:  $(BIN_DEBUG) classify examples/requests.csv --summary"
 	@echo "Or install it (to ~/.local/bin, no root needed) and run it from any folder:  make install && govrules"
