@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Zip archives: the .docx report (and the .xlsx ledgers).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The system Lua 5.4 (Debian: liblua5.4-dev), found through pkg-config.
@@ -23,7 +25,7 @@ let package = Package(
         // Everything the tool does: ledger -> rules -> classification -> report.
         .target(
             name: "GovRulesKit",
-            dependencies: ["CLuaSandbox"],
+            dependencies: ["CLuaSandbox", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             // Runtime exclusivity checks cost ~5% of a classify run (a thread-local lookup per
             // access on the row path). The compiler still checks what it can statically, and
             // debug builds, which the tests use, keep the runtime checks.
@@ -37,9 +39,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")], resources: [.copy("Fixtures")]),
         // End-to-end tests run the built binary; their fixtures are read from the source tree.
-        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -117,7 +117,7 @@ public enum ClassifyCommand {
             let explain = o.explain
             let direct = engines.count == 1 && format == .csv
 
-            try ParallelRun(run: run, engines: engines).execute(
+            do { try ParallelRun(run: run, engines: engines).execute(
                 makePartial: { ChunkOutput(outcomes: outcomeCount, writer: direct ? writer : nil) },
                 accept: { row, record, input, part in
                     part.total += 1
@@ -192,16 +192,25 @@ public enum ClassifyCommand {
                         try part.rejects.bytes.withUnsafeBytes { try rw.sink.write($0) }
                     }
                 })
+            } catch let stop as RunawayRuleStop {
+                // Even under --keep-going: the rows already reported, then why the run stopped.
+                var outcome = CommandOutcome(status: 1, diagnostics: (o.emit != nil ? [] : run.warnings + rowWarnings + rejected) + [stop.diagnostic])
+                outcome.report = o.output.map { "\($0) 保持原样。\n" } ?? ""
+                return outcome
+            }
 
+            // One warning for the whole run per calendar year that rows wait for.
+            let calendarWarnings = run.calendarWarnings()
+            if let emit = o.emit { calendarWarnings.forEach(emit) }
             // With `emit`, everything was already handed over.
             let streamed = o.emit != nil
-            var outcome = CommandOutcome(status: 0, diagnostics: streamed ? [] : run.warnings + rowWarnings)
+            var outcome = CommandOutcome(status: 0, diagnostics: streamed ? [] : run.warnings + rowWarnings + calendarWarnings)
             if warningsNotShown > 0 {
                 outcome.report += "另有 \(warningsNotShown) 条提示未在此列出；每一行的提示都在输出的 warnings 列中。\n"
             }
             if !rejected.isEmpty && !o.keepGoing {
                 outcome.status = 1
-                outcome.diagnostics = streamed ? [] : run.warnings + rejected
+                outcome.diagnostics = streamed ? [] : run.warnings + rejected + calendarWarnings
                 outcome.report = "共有 \(rejectedRows) 行有错误，未写出任何结果。改正后重新运行；或加 --keep-going 先写出有效行，把错误行另存为 .rejects.csv。\n"
                 return outcome
             }
