@@ -703,6 +703,8 @@ static int gr_open_libs_p(lua_State *L) {
     lua_register(L, "__gr_state_setup", gr_state_setup_l);
     lua_register(L, "__gr_state_fingerprint", gr_state_fingerprint_l);
     lua_register(L, "__gr_memo_stage", gr_memo_stage_l);
+    gr_push_workdays(L);
+    lua_setglobal(L, "__gr_workdays");
     return 0;
 }
 

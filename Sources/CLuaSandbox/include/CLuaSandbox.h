@@ -159,6 +159,9 @@ void gr_memo_stats(const gr_memo *m, uint64_t *hits, uint64_t *misses, uint64_t 
 /* A hash of the state reachable from the table at `roots` (see memo.c). */
 uint64_t gr_state_fingerprint(lua_State *L, int roots, int excluded);
 
+/* Pushes the `workdays` library (workdays.c): define, add, between, is_work on day numbers. */
+void gr_push_workdays(lua_State *L);
+
 /* Small helpers for Swift, which cannot call Lua's function-like macros. None of them raises. */
 static inline int gr_registry_index(void) { return LUA_REGISTRYINDEX; }
 static inline void gr_pop(lua_State *L, int n) { lua_settop(L, -(n) - 1); }

@@ -67,7 +67,7 @@ public enum DueCommand {
             case .csv: write(csv(entries))
             case .table: write(table(entries, asOf: o.asOf, within: o.within))
             }
-            return CommandOutcome(status: 0, diagnostics: run.warnings + run.calendarWarnings())
+            return CommandOutcome(status: 0, diagnostics: run.warnings + run.calendarWarnings() + LedgerRun.memoWarnings([run.engine]))
         } catch {
             return .failure(error)
         }

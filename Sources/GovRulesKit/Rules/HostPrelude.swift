@@ -22,6 +22,9 @@ local sort, concat = table.sort, table.concat
 -- _G before any rule file runs.
 local state_setup, state_fingerprint, memo_stage = __gr_state_setup, __gr_state_fingerprint, __gr_memo_stage
 __gr_state_setup, __gr_state_fingerprint, __gr_memo_stage = nil, nil, nil
+-- Working-day counting (workdays.c): calendar.lua defines the working days once, while loading.
+local workdays = __gr_workdays
+__gr_workdays = nil
 
 string.dump = nil
 math.random = nil
@@ -215,7 +218,7 @@ local base_names = {
 }
 -- The library tables as rules see them. Each file gets its own read-only proxies (built in
 -- new_env), so even rawset on a proxy changes nothing another file sees.
-local libs = { string = string, table = table, math = math, utf8 = utf8 }
+local libs = { string = string, table = table, math = math, utf8 = utf8, workdays = workdays }
 
 local function module_path(name)
   return rules_label .. "/" .. name:gsub("%.", "/") .. ".lua"
@@ -239,6 +242,13 @@ end
 
 local envs = {}   -- every rule file's environment, frozen once loading is done
 local booted = false
+-- Defining the working days is for loading only: rows must not change what the next row counts.
+local define_workdays = workdays.define
+workdays.define = function(first_day, working)
+  if booted then error("workdays.define 只能在加载规则时调用（处理台账行时不能改变工作日历）", 2) end
+  return define_workdays(first_day, working)
+end
+
 local freeze
 
 local function new_env()
@@ -506,7 +516,12 @@ local function boot(entry, memo_wanted)
   -- tables and environments, which is all a step's decision can depend on besides the row.
   -- `require` is not entered (the loader's own state changes every row); a row whose steps call
   -- it is not memoised instead (see evaluate).
-  state_setup({ decide or false, steps_list }, { [require_module] = true })
+  -- The library tables themselves are the host's: rules reach them only through read-only
+  -- proxies (which are walked), so they are skipped, and so are the rule files' texts.
+  state_setup({ decide or false, steps_list }, {
+    [require_module] = true, [sources] = true, [string] = true, [table] = true, [math] = true,
+    [utf8] = true, [workdays] = true,
+  })
   local explain = policy.explain
   local function explain_row(app, as_of)
     generation = generation + 1
