@@ -13,7 +13,7 @@ BENCH_FLAGS  ?=
 # The holiday facts the calendar is checked against: the shared copy when present, else ours.
 HOLIDAYS     ?= $(firstword $(wildcard ../shared/domain/holidays.json) Tests/data/holidays.json)
 
-.PHONY: deps build release demo test bench install clean
+.PHONY: deps build release demo test test-desk desk-venv bench install install-files clean
 
 ## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
 deps:
@@ -39,15 +39,19 @@ demo: build
 	@echo "== govrules due examples/requests.csv --as-of $(DEMO_AS_OF)"
 	$(BIN_DEBUG) due examples/requests.csv --as-of $(DEMO_AS_OF)
 	@echo
-	@echo "== govrules report examples/requests.csv --year 2024 (md, html, txt, json in $(DEMO_DIR)/)"
-	@for f in md html txt json; do \
+	@echo "== govrules report examples/requests.csv --year 2024 (md, html, txt, json, docx in $(DEMO_DIR)/)"
+	@for f in md html txt json docx; do \
 	  $(BIN_DEBUG) report examples/requests.csv --year 2024 --agency 云溪县人民政府办公室 \
 	    --appeals examples/appeals.csv --proactive examples/proactive-2024.csv \
 	    --narrative examples/narrative-2024.md --format $$f -o $(DEMO_DIR)/report-2024.$$f || exit 1; \
 	done
 	@sed -n '1,12p' $(DEMO_DIR)/report-2024.txt
 	@echo "…"
-	@echo "The whole report: $(DEMO_DIR)/report-2024.html (open it in a browser; it prints on A4)."
+	@echo "The whole report: $(DEMO_DIR)/report-2024.html (open it in a browser; it prints on A4)"
+	@echo "and $(DEMO_DIR)/report-2024.docx (Word/WPS/LibreOffice, laid out as an official document)."
+	@echo
+	@echo "Run it yourself from here:  $(BIN_DEBUG) classify examples/requests.csv --summary"
+	@echo "Or install it (to ~/.local/bin, no root needed) and run it from any folder:  make install && govrules"
 
 ## test: the whole test suite: unit and end-to-end tests, the calendar checked against the
 ## holiday notices, deadlines checked against an independent oracle, and the policy's own test
@@ -58,20 +62,45 @@ test: deps
 	python3 Tests/scripts/check_calendar.py $(HOLIDAYS)
 	python3 Tests/scripts/deadline_oracle.py $(HOLIDAYS) rules/tests/deadlines.csv --govrules $(BIN_DEBUG) --rules rules
 	$(BIN_DEBUG) test --coverage --min-coverage 100
+	python3 Tests/desk/test_desk_http.py
+
+## test-desk: the desk (govrules serve) in a real browser: Debian's chromium and chromium-driver,
+##            Selenium from .build/desk-venv (make desk-venv). Skipped when they are missing,
+##            except under CI=true. Screenshots: .build/desk-artifacts/.
+DESK_PYTHON  ?= $(firstword $(wildcard .build/desk-venv/bin/python) python3)
+test-desk: build
+	$(DESK_PYTHON) Tests/desk/test_desk_browser.py
+
+## desk-venv: Selenium from PyPI in .build/desk-venv, for test-desk.
+desk-venv:
+	@[ -x .build/desk-venv/bin/python ] || python3 -m venv .build/desk-venv
+	@.build/desk-venv/bin/python -c 'import selenium' 2>/dev/null || .build/desk-venv/bin/pip install -q 'selenium>=4.20'
 
 ## bench: speed and memory on synthetic 100k- and 1M-row ledgers (release build); writes BENCHMARKS.md.
 ##        Never part of `make test`.  make bench BENCH_FLAGS=--quick (100k only); --profile adds a callgrind top list.
 bench: deps
 	BENCH_BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/bench.sh $(BENCH_FLAGS)
 
-## install: the release binary to $(PREFIX)/bin and the shipped rules and report formats to
-##          $(PREFIX)/share/govrules, where govrules finds them when ./rules and ./reports are absent.
-PREFIX       ?= /usr/local
-install: release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/govrules
-	install -m 755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/govrules
-	rm -rf $(DESTDIR)$(PREFIX)/share/govrules/rules $(DESTDIR)$(PREFIX)/share/govrules/reports
-	cp -R rules reports $(DESTDIR)$(PREFIX)/share/govrules/
+## install: builds the release binary and installs it with the shipped rules and report formats:
+##          $(PREFIX)/bin/govrules and $(PREFIX)/share/govrules/{rules,reports}. Started from any
+##          folder (through PATH or a symlink), govrules finds those copies when ./rules and
+##          ./reports are absent. PREFIX defaults to ~/.local, which needs no root (~/.local/bin is
+##          on PATH on most Linux desktops); `sudo make install PREFIX=/usr/local` installs for everyone.
+##          Installing replaces $(PREFIX)/share/govrules/rules: keep edited rules in a folder of your own.
+PREFIX       ?= $(HOME)/.local
+INSTALL_BIN  ?= $(BIN_RELEASE)
+install: release install-files
+
+## install-files: the same without building; INSTALL_BIN picks the binary (the tests install the debug one).
+install-files:
+	@test -x "$(INSTALL_BIN)" || { echo "error: $(INSTALL_BIN) is not built (run make release, or name a binary with INSTALL_BIN=…)"; exit 1; }
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/govrules"
+	install -m 755 "$(INSTALL_BIN)" "$(DESTDIR)$(PREFIX)/bin/govrules"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/govrules/rules" "$(DESTDIR)$(PREFIX)/share/govrules/reports"
+	cp -R rules reports "$(DESTDIR)$(PREFIX)/share/govrules/"
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/govrules (rules and report formats in $(DESTDIR)$(PREFIX)/share/govrules)."
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) echo "Try it from any folder: govrules classify 台账.csv --summary" ;; \
+	  *) echo "$(PREFIX)/bin is not on your PATH yet: add  export PATH=\"$(PREFIX)/bin:\$$PATH\"  to ~/.profile (or ~/.bashrc), then open a new terminal." ;; esac
 
 clean:
 	rm -rf .build

@@ -15,22 +15,35 @@ public struct DueOptions: Sendable {
 }
 
 public enum DueCommand {
-    struct Entry {
-        var id: String
-        var received: Day
-        var finalDue: Day?
-        var daysLeft: Int?
-        var status: DeadlineStatus?
+    /// One open application on the due list.
+    public struct Entry: Sendable {
+        public var id: String
+        public var received: Day
+        public var finalDue: Day?
+        public var daysLeft: Int?
+        public var status: DeadlineStatus?
         /// Status no_calendar: the Monday–Friday estimate, shown only labelled 暂定.
-        var provisional: ProvisionalDeadline?
-        var subject: String
-        var file: String
-        var row: Int
+        public var provisional: ProvisionalDeadline?
+        public var subject: String
+        public var file: String
+        public var row: Int
         /// Working days left, for ordering and --within: the estimate while the deadline waits for a calendar.
         var sortDaysLeft: Int? { daysLeft ?? provisional?.daysLeft }
     }
 
     public static func run(_ o: DueOptions, write: (String) -> Void) -> CommandOutcome {
+        let (entries, outcome) = list(o)
+        guard let entries else { return outcome }
+        switch o.format {
+        case .csv: write(csv(entries))
+        case .table: write(table(entries, asOf: o.asOf, within: o.within))
+        }
+        return outcome
+    }
+
+    /// The due list as data, soonest first (what `run` prints); nil entries when the ledger has
+    /// errors, which the outcome then lists.
+    public static func list(_ o: DueOptions) -> (entries: [Entry]?, outcome: CommandOutcome) {
         do {
             let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
             let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
@@ -48,8 +61,8 @@ public enum DueCommand {
             }, reject: { problems, _, _ in rejected += problems })
             } catch let stop as RunawayRuleStop { throw DiagnosticList(run.warnings + rejected + [stop.diagnostic]) }
             if !rejected.isEmpty {
-                return CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
-                                      report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n")
+                return (nil, CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
+                                            report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n"))
             }
             // Soonest first (an application waiting for next year's calendar by its estimate);
             // paused applications (no running clock) last; ties by id for stability.
@@ -63,17 +76,33 @@ public enum DueCommand {
                 }
             }
             if let n = o.within { entries = entries.filter { ($0.sortDaysLeft ?? Int.max) <= n } }
-            switch o.format {
-            case .csv: write(csv(entries))
-            case .table: write(table(entries, asOf: o.asOf, within: o.within))
-            }
-            return CommandOutcome(status: 0, diagnostics: run.warnings + run.calendarWarnings() + LedgerRun.memoWarnings([run.engine]))
+            return (entries, CommandOutcome(status: 0, diagnostics: run.warnings + run.calendarWarnings() + LedgerRun.memoWarnings([run.engine])))
         } catch {
-            return .failure(error)
+            return (nil, .failure(error))
         }
     }
 
-    static func statusText(_ e: Entry) -> String {
+    /// `!!` overdue, `!` due within 3 working days, else empty.
+    /// An application waiting for next year's calendar is marked by its estimate.
+    public static func mark(_ e: Entry) -> String {
+        let left = e.sortDaysLeft
+        let estimated = e.status == .noCalendar && (left ?? 0) < 0
+        return e.status == .overdue || estimated ? "!!"
+            : ((left ?? 99) <= 3 && (e.status == .pending || e.status == .noCalendar) ? "!" : "")
+    }
+
+    /// The final due date, the estimate labelled 暂定, or — while the clock has not started.
+    public static func finalDueText(_ e: Entry) -> String {
+        if let d = e.finalDue { return d.iso }
+        if let p = e.provisional?.finalDue { return "\(p.iso) 暂定" }
+        return "—"
+    }
+
+    public static func daysLeftText(_ e: Entry) -> String {
+        e.daysLeft.map(String.init) ?? e.sortDaysLeft.map { "\($0) 暂定" } ?? "—"
+    }
+
+    public static func statusText(_ e: Entry) -> String {
         switch e.status {
         case .overdue: return "已超期"
         case .paused: return "期限中止"
@@ -111,14 +140,7 @@ public enum DueCommand {
         let header = ["", "申请编号", "收到日期", "最终答复期限", "剩余工作日", "状态", "申请内容"]
         var rows = [header]
         for e in entries {
-            let left = e.sortDaysLeft
-            let estimated = e.status == .noCalendar && (left ?? 0) < 0
-            let mark = e.status == .overdue || estimated ? "!!"
-                : ((left ?? 99) <= 3 && (e.status == .pending || e.status == .noCalendar) ? "!" : "")
-            var finalDue = e.finalDue?.iso ?? "—"
-            if e.finalDue == nil, let p = e.provisional?.finalDue { finalDue = "\(p.iso) 暂定" }
-            let leftText = e.daysLeft.map(String.init) ?? left.map { "\($0) 暂定" } ?? "—"
-            rows.append([mark, e.id, e.received.iso, finalDue, leftText, statusText(e), TextWidth.truncate(e.subject, to: 30)])
+            rows.append([mark(e), e.id, e.received.iso, finalDueText(e), daysLeftText(e), statusText(e), TextWidth.truncate(e.subject, to: 30)])
         }
         let widths = (0..<header.count).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
         let rightAligned: Set<Int> = [4]
