@@ -118,9 +118,14 @@ for d = lo, hi do
   working_days[d - lo + 1] = working
 end
 -- The host counts with the same days, in O(1) without a Lua call (workdays.add, workdays.between):
--- which day is a working day is decided here; only the counting is the host's.
-workdays.define(lo, working_days)
-local wd_add, wd_between = workdays.add, workdays.between
+-- which day is a working day is decided here; only the counting is the host's. The stock lua5.4
+-- has no `workdays`: there the tables above answer.
+local function none() end
+local wd_add, wd_between = none, none
+if workdays then
+  workdays.define(lo, working_days)
+  wd_add, wd_between = workdays.add, workdays.between
+end
 
 -- Raised (as a table, so that rules can tell it from a bug) when a computation needs a year
 -- with no calendar file.
@@ -145,12 +150,13 @@ end
 --- Working days d with a < d <= b (0 when b <= a). Outside the calendar the host answers nil and
 -- upto names the missing year.
 function M.count(a, b)
+  if b <= a then return 0 end
   return wd_between(a, b) or upto(b) - upto(a)
 end
 
 --- The n-th working day after d (d itself is not counted).
 function M.add(d, n)
-  return wd_add(d, n) or missing(upto(d) and hi + 1)
+  return wd_add(d, n) or nth[upto(d) + n] or missing(hi + 1)
 end
 
 function M.is_workday(d)

@@ -807,7 +807,10 @@ static int gr_call_row_p(lua_State *L) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->symbols_ref);
     int symbols = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, job->fn);
-    lua_createtable(L, 0, job->n);
+    /* Sized for the cells the row has, not for every column: most are empty. */
+    int filled = 0;
+    for (int i = 0; i < job->n; i++) filled += job->values[i].kind != GR_NIL;
+    lua_createtable(L, 0, filled);
     for (int i = 0; i < job->n; i++) {
         const gr_value *v = &job->values[i];
         if (v->kind == GR_NIL) continue;

@@ -467,7 +467,7 @@ local function boot(entry, memo_wanted)
   local function evaluate(app, as_of, hit_outcome, hit_step)
     in_decide = false
     generation = generation + 1
-    forget_row_modules()
+    if row_loaded[1] ~= nil then forget_row_modules() end
     local r
     if decide then
       local outcome, step
