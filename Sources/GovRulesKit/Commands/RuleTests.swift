@@ -34,6 +34,8 @@ enum Expectation: String, CaseIterable {
     case warnings = "expect_warnings"
     /// The row must be rejected with a message containing this text.
     case error = "expect_error"
+    /// The letters the row gets (rules/letters.lua), in any order, joined with ；: 补正告知书；答复书. 无: none.
+    case letters = "expect_letters"
 
     var field: String { String(rawValue.dropFirst("expect_".count)) }
 }
@@ -73,8 +75,9 @@ public enum RuleTestCommand {
             }
             var cases: [RuleTestCase] = []
             var problems: [Diagnostic] = []
+            var warnings: [Diagnostic] = []
             for file in files {
-                do { cases += try runFile(file, engine: engine, only: o.only) }
+                do { cases += try runFile(file, engine: engine, only: o.only, warnings: &warnings) }
                 catch let d as Diagnostic { problems.append(d) }
                 catch let l as DiagnosticList { problems += l.diagnostics }
             }
@@ -91,7 +94,7 @@ public enum RuleTestCommand {
             case .junit: write(junit(cases))
             }
             let failed = cases.filter { !$0.passed }.count
-            var outcome = CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: [])
+            var outcome = CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: warnings)
             if let c = coverageReport {
                 if let min = o.minCoverage, c.stepPercent < min {
                     outcome.status = 1
@@ -110,13 +113,14 @@ public enum RuleTestCommand {
         }
     }
 
-    static func runFile(_ path: String, engine: RuleEngine, only: String?) throws -> [RuleTestCase] {
+    /// `warnings` receives the table's header warnings (a title row skipped, a misspelt column).
+    static func runFile(_ path: String, engine: RuleEngine, only: String?, warnings: inout [Diagnostic]) throws -> [RuleTestCase] {
         let policy = engine.policy
         let reader = try CSVReader(path: path)
-        guard let headerRecord = try reader.next() else {
-            throw Diagnostic(code: "tests-empty", file: path, "测试用例表是空的：第一行应为表头")
+        guard let headerRow = try HeaderSearch.locate(in: reader, file: path, columns: policy.columns) else {
+            throw Diagnostic(code: "tests-empty", file: path, "测试用例表是空的：前\(HeaderSearch.searchRows)行内应有表头")
         }
-        let header = headerRecord.strings
+        let header = headerRow.cells
         // Columns that are not ledger columns must be known test columns: a misspelt
         // expectation must not pass silently.
         var ledgerHeader = header
@@ -136,16 +140,18 @@ public enum RuleTestCommand {
             } else if !n.isEmpty && !known.contains(n) {
                 let hint = n.hasPrefix("expect") ? "可用的期望列：\(Expectation.allCases.map(\.rawValue).joined(separator: "、"))"
                     : "应为台账的列名（如 收到日期 / received）、用例、as_of 或 expect_* 期望列"
-                problems.append(Diagnostic(code: "tests-unknown-column", file: path, line: 1,
+                problems.append(Diagnostic(code: "tests-unknown-column", file: path, line: headerRow.row,
                                            "第\(i + 1)列“\(h)”不是已知的列；\(hint)"))
             }
         }
         if expectationField.isEmpty {
-            problems.append(Diagnostic(code: "tests-no-expectation", file: path, line: 1,
+            problems.append(Diagnostic(code: "tests-no-expectation", file: path, line: headerRow.row,
                 "测试用例表没有任何期望列（\(Expectation.allCases.map(\.rawValue).joined(separator: "、"))）"))
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
-        let map = try HeaderMap(header: ledgerHeader, file: path, policy: policy)
+        let map = try HeaderMap(header: ledgerHeader, file: path, columns: policy.columns, headerRow: headerRow.row,
+                                warnings: headerRow.warning.map { [$0] } ?? [])
+        warnings += map.warnings
         let decoder = RowDecoder(engine: engine)
         var cases: [RuleTestCase] = []
         let expectedErrorField = expectationField[.error]
@@ -196,7 +202,8 @@ public enum RuleTestCommand {
             for (e, f) in expectationField.sorted(by: { $0.value < $1.value }) where e != .error {
                 let expected = record.string(f).trimmed
                 if expected.isEmpty { continue }
-                let actual = actualValue(e, raw, warnings, decoder: decoder, policy: policy)
+                let actual = e == .letters ? lettersValue(engine: engine, decoder: decoder, asOf: asOf)
+                    : actualValue(e, raw, warnings, decoder: decoder, policy: policy)
                 if !matches(e, expected: expected, actual: actual, warnings: warnings) {
                     c.failures.append((e.field, expected, actual))
                 }
@@ -204,6 +211,13 @@ public enum RuleTestCommand {
             cases.append(c)
         }
         return cases
+    }
+
+    /// The kinds of letter the row gets, joined with ；, or 无.
+    static func lettersValue(engine: RuleEngine, decoder: RowDecoder, asOf: Day) -> String {
+        guard case .success(let trace) = engine.explain(decoder, asOf: asOf), let t = trace.table else { return "（规则出错）" }
+        let kinds = LetterMaker.kinds(fromTrace: t)
+        return kinds.isEmpty ? "无" : kinds.joined(separator: "；")
     }
 
     static func parseLooseDate(_ s: String) -> Day? {
@@ -222,7 +236,7 @@ public enum RuleTestCommand {
         case .finalDue: return r.finalDue?.iso ?? ""
         case .status: return r.status?.key ?? ""
         case .warnings: return warnings.isEmpty ? "无" : warnings.joined(separator: "；")
-        case .error: return ""
+        case .error, .letters: return ""
         }
     }
 
@@ -232,6 +246,11 @@ public enum RuleTestCommand {
             if expected == "无" { return warnings.isEmpty }
             let parts = expected.split(whereSeparator: { $0 == "；" || $0 == ";" }).map { String($0).trimmed }.filter { !$0.isEmpty }
             return parts.count == warnings.count && parts.allSatisfy { p in warnings.contains { $0.contains(p) } }
+        case .letters:
+            func set(_ s: String) -> [String] {
+                s.split(whereSeparator: { $0 == "；" || $0 == ";" || $0 == "、" }).map { String($0).trimmed }.filter { !$0.isEmpty && $0 != "无" }.sorted()
+            }
+            return set(expected) == set(actual)
         case .start, .due, .finalDue:
             if ["空", "无", "-"].contains(expected) { return actual.isEmpty }
             return (Day(iso: expected) ?? parseLooseDate(expected))?.iso == actual
