@@ -96,9 +96,20 @@ public enum ClassifyCommand {
     }
 
     public static func run(_ o: ClassifyOptions) -> CommandOutcome {
+        var o = o
+        // `-o -` and `-o /dev/stdout` mean standard output, as it is.
+        if let path = o.output, OutputFile.isStandardOutput(path) { o.output = nil }
         let sink: OutputSink
+        let folder: RulesFolder
         do {
+            folder = try RulesFolder.locate(o.rules)
+            // Before anything is read or created: never write over an input.
+            try OutputGuard.check(outputs: o.output.map { [$0, rejectsPath(for: $0)] } ?? [],
+                                  standardOutput: o.output == nil,
+                                  inputs: o.ledgers.map { OutputGuard.Input($0, role: "台账") } + OutputGuard.inputs(of: folder))
             if let path = o.output {
+                // A rejects file is only written when rows are rejected; its leftovers go anyway.
+                TemporaryFiles.removeAbandoned(of: rejectsPath(for: path))
                 sink = try OutputFile.open(path: path)
             } else if o.keepGoing {
                 sink = StandardOutputSink()   // every valid row is written whatever happens
@@ -112,7 +123,6 @@ public enum ClassifyCommand {
             if !committed { sink.abandon(); rejectsSink?.abandon() }
         }
         do {
-            let folder = try RulesFolder.locate(o.rules)
             let engine = try RuleEngine(folder: folder, limits: o.limits)
             let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
             var engines = [engine]
