@@ -56,6 +56,9 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("row-timeout"), help: ArgumentHelp("Seconds one row may take, for what the instruction limit cannot stop (a library call running long); past it govrules reports the row and exits without writing output.", valueName: "seconds"))
     var rowTimeout: Double = 10
 
+    @Flag(name: .customLong("no-memo"), help: "Run the decision steps on every row. By default a row whose steps would read the same cells with the same values as an earlier row gets that row's decision without running them; the output is the same either way.")
+    var noMemo = false
+
     func validate() throws {
         guard (1...4096).contains(luaMemory) else { throw ValidationError("--lua-memory must be between 1 and 4096 MiB.") }
         guard luaInstructions >= 1000 else { throw ValidationError("--lua-instructions must be at least 1000.") }
@@ -67,6 +70,7 @@ struct RuleOptions: ParsableArguments {
         l.memoryBytes = luaMemory * 1024 * 1024
         l.instructionsPerRow = luaInstructions
         l.rowTimeoutSeconds = rowTimeout
+        l.memo = !noMemo
         return l
     }
 }
