@@ -12,7 +12,8 @@ OUT=${DIST_DIR:-dist}
 export SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git log -1 --format=%ct 2>/dev/null || echo 0)}
 export TZ=UTC LC_ALL=C
 
-"$SWIFT" build -c release --static-swift-stdlib --scratch-path "$SCRATCH" ${BUILD_FLAGS:-}
+# DIST_NO_BUILD=1 packages the binary already built (the determinism test packages it twice).
+[ "${DIST_NO_BUILD:-}" = 1 ] || "$SWIFT" build -c release --static-swift-stdlib --scratch-path "$SCRATCH" ${BUILD_FLAGS:-}
 BIN="$SCRATCH/release/govrules"
 VERSION=$("$BIN" --version)
 ARCH=$(dpkg --print-architecture 2>/dev/null || uname -m)
