@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // .xlsx workbooks are zip packages: reading their parts (inflate) and writing them.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // The system Lua 5.4 (Debian: liblua5.4-dev), found through pkg-config.
@@ -17,13 +19,21 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
+        // libxml2's push (SAX) parser, fed as the zip entry inflates: a worksheet is parsed as a
+        // stream, never loaded whole (Debian: libxml2-dev; Foundation's XMLParser on Linux is
+        // this same library, behind a String and a dictionary per element).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // The parts of the sandbox that must be C: the allocator, the instruction hook and
         // every call that can raise a Lua error (longjmp must never cross Swift frames).
         .target(name: "CLuaSandbox", dependencies: ["CLua"]),
         // Everything the tool does: ledger -> rules -> classification -> report.
         .target(
             name: "GovRulesKit",
-            dependencies: ["CLuaSandbox"],
+            dependencies: ["CLuaSandbox", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             // Runtime exclusivity checks cost ~5% of a classify run (a thread-local lookup per
             // access on the row path). The compiler still checks what it can statically, and
             // debug builds, which the tests use, keep the runtime checks.
@@ -37,7 +47,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")], resources: [.copy("Fixtures")]),
         // End-to-end tests run the built binary; their fixtures are read from the source tree.
         .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit"], exclude: ["Fixtures"]),
     ],

@@ -62,6 +62,12 @@ struct AsOfOption: ParsableArguments {
     var asOf: Day { asOfText.flatMap(CommandSupport.parseDate) ?? CommandSupport.today() }
 }
 
+/// `--sheet NAME|N`: which sheet of an .xlsx ledger to read.
+struct SheetOption: ParsableArguments {
+    @Option(help: ArgumentHelp("For .xlsx ledgers: the sheet to read, by name or 1-based number (default: the first visible sheet).", valueName: "name|N"))
+    var sheet: String?
+}
+
 /// `--jobs N`: how many Lua states work in parallel.
 struct JobsOption: ParsableArguments {
     @Option(name: [.customShort("j"), .long], help: ArgumentHelp("Lua states working in parallel on chunks of the ledger (default: the number of cores). The output is the same for any N.", valueName: "N"))
@@ -103,8 +109,10 @@ struct Classify: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Ledger CSV files (UTF-8 or GB18030; Chinese or English headers).", valueName: "ledger"))
+    @Argument(help: ArgumentHelp("Ledgers: CSV files (UTF-8 or GB18030) or .xlsx workbooks; Chinese or English headers.", valueName: "ledger"))
     var ledgers: [String]
+
+    @OptionGroup var sheetOption: SheetOption
 
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var asOfOption: AsOfOption
@@ -139,6 +147,7 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         var o = ClassifyOptions(ledgers: ledgers, asOf: asOfOption.asOf)
+        o.sheet = sheetOption.sheet
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.format = format
@@ -160,8 +169,10 @@ struct Due: ParsableCommand {
         discussion: "Working days left is negative when the application is overdue. 期限中止 means the clock is paused (correction, consultation or fee notice)."
     )
 
-    @Argument(help: ArgumentHelp("Ledger CSV files.", valueName: "ledger"))
+    @Argument(help: ArgumentHelp("Ledgers: CSV files or .xlsx workbooks.", valueName: "ledger"))
     var ledgers: [String]
+
+    @OptionGroup var sheetOption: SheetOption
 
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var asOfOption: AsOfOption
@@ -178,6 +189,7 @@ struct Due: ParsableCommand {
 
     func run() throws {
         var o = DueOptions(ledgers: ledgers, asOf: asOfOption.asOf)
+        o.sheet = sheetOption.sheet
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.within = within
@@ -256,8 +268,16 @@ struct Report: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Request ledgers (the same files classify reads).", valueName: "ledger"))
+    @Argument(help: ArgumentHelp("Request ledgers (the same files classify reads: CSV or .xlsx).", valueName: "ledger"))
     var ledgers: [String]
+
+    @OptionGroup var sheetOption: SheetOption
+
+    @Option(name: .customLong("appeals-sheet"), help: ArgumentHelp("For an .xlsx --appeals file: the sheet to read (default: the first visible one).", valueName: "name|N"))
+    var appealsSheet: String?
+
+    @Option(name: .customLong("proactive-sheet"), help: ArgumentHelp("For an .xlsx --proactive file: the sheet to read (default: the first visible one).", valueName: "name|N"))
+    var proactiveSheet: String?
 
     @Option(help: ArgumentHelp("The report year.", valueName: "year"))
     var year: Int
@@ -304,6 +324,9 @@ struct Report: ParsableCommand {
         var o = ReportOptions(ledgers: ledgers, year: year)
         o.appeals = appeals
         o.proactive = proactive
+        o.sheet = sheetOption.sheet
+        o.appealsSheet = appealsSheet
+        o.proactiveSheet = proactiveSheet
         o.narrative = narrative
         o.agency = agency
         o.previous = previous
@@ -327,8 +350,10 @@ struct Explain: ParsableCommand {
         discussion: "The output is in Chinese, for the clerk and the policy officer; --format json gives the same trace for machines."
     )
 
-    @Argument(help: ArgumentHelp("Ledger CSV files.", valueName: "ledger"))
+    @Argument(help: ArgumentHelp("Ledgers: CSV files or .xlsx workbooks.", valueName: "ledger"))
     var ledgers: [String]
+
+    @OptionGroup var sheetOption: SheetOption
 
     @Option(help: ArgumentHelp("The application's 申请编号.", valueName: "id"))
     var id: String
@@ -341,6 +366,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         var o = ExplainOptions(ledgers: ledgers, id: id, asOf: asOfOption.asOf)
+        o.sheet = sheetOption.sheet
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.format = format

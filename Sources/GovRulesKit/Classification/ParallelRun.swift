@@ -70,7 +70,8 @@ final class ParallelRun {
                 while let record = try input.reader.next() {
                     if record.isBlank { continue }
                     sizing.observe(record, input: inputIndex, run: run, registry: &seen)
-                    let pre = run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? []
+                    let pre = (run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? [])
+                        + run.cellErrorProblems(record, input: inputIndex)
                     try run.classify(record, input: inputIndex, decoder: worker.decoder, engine: worker.engine, preProblems: pre,
                                      accept: { try accept($0, $1, inputIndex, &partial) },
                                      reject: { try reject($0, $1, inputIndex, &partial) })
@@ -134,7 +135,9 @@ final class ParallelRun {
                 }
                 chunk.byteEnd.append(chunk.bytes.count)
                 chunk.recordEnd.append(chunk.fieldEnd.count)
-                if let d = run.checkUniqueId(record, input: inputIndex, registry: &seen) { chunk.preProblems[index] = [d] }
+                let pre = (run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? [])
+                    + run.cellErrorProblems(record, input: inputIndex)
+                if !pre.isEmpty { chunk.preProblems[index] = pre }
                 if chunk.count == chunkRows {
                     chunk.seq = seq
                     seq += 1

@@ -4,6 +4,8 @@ import Foundation
 public struct ClassifyOptions: Sendable {
     public enum Format: String, Sendable, CaseIterable { case csv, jsonl }
     public var ledgers: [String]
+    /// A workbook ledger's sheet (name or 1-based number); nil: the first visible one.
+    public var sheet: String?
     public var rules: String?
     public var asOf: Day
     public var format: Format = .csv
@@ -89,7 +91,7 @@ public enum ClassifyCommand {
         do {
             let folder = try RulesFolder.locate(o.rules)
             let engine = try RuleEngine(folder: folder, limits: o.limits)
-            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf, sheet: o.sheet)
             var engines = [engine]
             while engines.count < max(1, o.jobs) { engines.append(try RuleEngine(folder: folder, limits: o.limits)) }
             let policy = engine.policy

@@ -3,6 +3,8 @@
 public struct DueOptions: Sendable {
     public enum Format: String, Sendable, CaseIterable { case table, csv }
     public var ledgers: [String]
+    /// A workbook ledger's sheet (name or 1-based number); nil: the first visible one.
+    public var sheet: String?
     public var rules: String?
     public var asOf: Day
     public var within: Int?
@@ -29,7 +31,7 @@ public enum DueCommand {
     public static func run(_ o: DueOptions, write: (String) -> Void) -> CommandOutcome {
         do {
             let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
-            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf, sheet: o.sheet)
             let subjectColumn = engine.policy.columns.firstIndex { $0.key == "subject" }
             var entries: [Entry] = []
             var rejected: [Diagnostic] = []

@@ -9,6 +9,8 @@ final class HeaderMap {
     /// For each policy column: the field that holds it, or nil when the file lacks it.
     let fieldOfColumn: [Int?]
     let warnings: [Diagnostic]
+    /// Whether messages name a column by its letter as well (a workbook's columns have letters).
+    var columnLetters = false
 
     /// The header as written for a policy column (for messages), else its Chinese name.
     func writtenHeader(ofColumn c: Int, columns: [ColumnSpec]) -> String {
