@@ -9,7 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        // .xlsx workbooks are zip packages: reading their parts (inflate) and writing them.
+        // Zip archives: the .docx report and .xlsx workbooks (read as they inflate, and written).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
@@ -49,7 +49,7 @@ let package = Package(
         ),
         .testTarget(name: "GovRulesKitTests", dependencies: ["GovRulesKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")], resources: [.copy("Fixtures")]),
         // End-to-end tests run the built binary; their fixtures are read from the source tree.
-        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["GovRulesKit", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

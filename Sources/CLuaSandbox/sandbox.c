@@ -17,6 +17,12 @@
 #include <errno.h>
 #include <sched.h>
 
+/* Deepest call nesting a rule may reach. Lua's own limit (about 200,000 levels, a million
+ * stack slots) takes seconds per row to reach under the memory cap; no rule needs more than a
+ * few dozen levels, so a runaway recursion is stopped here, from the hook, within milliseconds. */
+#define GR_MAX_DEPTH 10000
+#define GR_DEPTH_MESSAGE "stack overflow (more than 10000 nested calls)"
+
 /* How many VM instructions run between two checks of the budget. */
 #define GR_HOOK_GRANULARITY 1000
 /* Extra memory granted while an error message and traceback are being built after the cap
@@ -74,7 +80,33 @@ struct gr_sandbox {
     int coverage;
     struct gr_cov_file { char *source; unsigned char *lines; int cap; } *cov;
     int ncov, capcov;
+    /* Where the rules were when the current call was stopped (budget, memory, stack): "file:line"
+     * of the innermost rule frame, written from the hook or the allocator into this fixed buffer
+     * (no allocation there), empty when unknown. `stop` says why (GR_STOP_*). */
+    char where[512];
+    int stop;
 };
+
+/* Writes "file:line" of the innermost Lua frame that belongs to a rule file ("@..." chunk)
+ * into s->where. Reads the call stack only (lua_getstack / lua_getinfo "Sl" neither allocate
+ * nor raise), so it may run inside the hook, the allocator, or while the call is stuck in C. */
+static void gr_note_where_in(lua_State *L, char *buf, size_t cap) {
+    lua_Debug ar;
+    buf[0] = 0;
+    if (L == NULL) return;
+    for (int level = 0; level < 200 && lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar)) continue;
+        if (ar.source == NULL || ar.source[0] != '@' || ar.currentline <= 0) continue;
+        snprintf(buf, cap, "%s:%d", ar.source + 1, ar.currentline);
+        return;
+    }
+}
+
+static void gr_note_where(gr_sandbox *s, int stop) {
+    if (s->stop != GR_STOP_NONE) return;   /* the first stop of a call is the one that counts */
+    s->stop = stop;
+    gr_note_where_in(s->L, s->where, sizeof s->where);
+}
 
 static int gr_hook_mask(const gr_sandbox *s) {
     return LUA_MASKCOUNT | (s->coverage ? LUA_MASKLINE : 0);
@@ -129,6 +161,8 @@ static void *gr_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
         return NULL;
     }
     if (nsize > osize && s->used + (nsize - osize) > s->limit + s->slack) {
+        if (!s->oom && s->L != NULL && __atomic_load_n(&s->started_ns, __ATOMIC_RELAXED) != 0)
+            gr_note_where(s, GR_STOP_MEMORY);
         s->oom = 1;
         return NULL;
     }
@@ -154,8 +188,26 @@ static void gr_hook(lua_State *L, lua_Debug *ar) {
     }
     if (!s->killed) {
         s->remaining -= GR_HOOK_GRANULARITY;
-        if (s->remaining > 0) return;
+        if (s->remaining > 0) {
+            /* lua_getstack walks the frames from the running one and stops at the bottom, so
+             * this costs the current depth (a few frames for sane rules), once per check. */
+            lua_Debug deep;
+            if (lua_getstack(L, GR_MAX_DEPTH, &deep)) {
+                if (s->stop == GR_STOP_NONE && lua_getinfo(L, "Sl", ar) && ar->source[0] == '@' && ar->currentline > 0) {
+                    s->stop = GR_STOP_STACK;
+                    snprintf(s->where, sizeof s->where, "%s:%d", ar->source + 1, ar->currentline);
+                }
+                luaL_error(L, GR_DEPTH_MESSAGE);
+            }
+            return;
+        }
         s->killed = 1;
+        if (s->stop == GR_STOP_NONE && lua_getinfo(L, "Sl", ar) && ar->source[0] == '@' && ar->currentline > 0) {
+            s->stop = GR_STOP_BUDGET;
+            snprintf(s->where, sizeof s->where, "%s:%d", ar->source + 1, ar->currentline);
+        } else {
+            gr_note_where(s, GR_STOP_BUDGET);
+        }
         lua_sethook(L, gr_hook, LUA_MASKCOUNT, 1);
     }
     lua_pushstring(L, GR_BUDGET_MARK);
@@ -163,6 +215,8 @@ static void gr_hook(lua_State *L, lua_Debug *ar) {
 }
 
 static void gr_arm(gr_sandbox *s) {
+    s->stop = GR_STOP_NONE;
+    s->where[0] = 0;
     s->oom = 0;
     s->killed = 0;
     s->slack = 0;
@@ -184,6 +238,11 @@ static int gr_traceback(lua_State *L) {
     gr_sandbox *s = sandbox_of(L);
     s->slack = GR_ERROR_SLACK;
     const char *msg = lua_tostring(L, 1);
+    if (s->stop == GR_STOP_NONE) {
+        /* Where a runtime error was raised; a stack overflow is a stop of its own kind. */
+        int overflow = msg != NULL && strstr(msg, "stack overflow") != NULL;
+        gr_note_where(s, overflow ? GR_STOP_STACK : GR_STOP_ERROR);
+    }
     if (msg == NULL) {
         if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
             msg = lua_tostring(L, -1);
@@ -213,6 +272,9 @@ static int gr_finish(gr_sandbox *s, int status, int base) {
         }
         if (msg) gr_set_error(s, msg, len);
         else gr_set_error(s, "(no message)", 12);
+        if (code == GR_ERR_MEMORY) s->stop = GR_STOP_MEMORY;
+        if (code == GR_ERR_BUDGET) s->stop = GR_STOP_BUDGET;
+        if (status == LUA_ERRERR && s->stop == GR_STOP_NONE) s->stop = GR_STOP_STACK;
         /* A chunk that failed to compile (here or in a required module) is marked by the
          * loader; report it as a syntax error, without the marker or a traceback. */
         if (code == GR_ERR_RUNTIME && s->error && strncmp(s->error, "\x02syntax:", 8) == 0) {
@@ -225,11 +287,13 @@ static int gr_finish(gr_sandbox *s, int status, int base) {
             code = GR_ERR_SYNTAX;
         }
     } else if (s->oom) {
+        s->stop = GR_STOP_MEMORY;
         /* The rule caught an out-of-memory error with pcall and carried on: the row still fails,
          * because its result may depend on where the allocation failed. */
         code = GR_ERR_MEMORY;
         gr_set_error(s, "not enough memory", 17);
     } else if (s->killed) {
+        s->stop = GR_STOP_BUDGET;
         code = GR_ERR_BUDGET;
         gr_set_error(s, GR_BUDGET_MARK, strlen(GR_BUDGET_MARK));
     }
@@ -322,6 +386,8 @@ void gr_path_counts(const gr_sandbox *s, uint64_t *fast, uint64_t *counted) {
 static int gr_protected_fast(gr_sandbox *s, lua_CFunction fn, void *job) {
     lua_State *L = s->L;
     int base = lua_gettop(L);
+    s->stop = GR_STOP_NONE;
+    s->where[0] = 0;
     s->oom = 0;
     s->killed = 0;
     s->slack = 0;
@@ -401,8 +467,12 @@ static void *gr_watchdog_main(void *arg) {
                 gr_timeout_callback cb = wd_callback;
                 int64_t input = __atomic_load_n(&s->row_input, __ATOMIC_ACQUIRE);
                 int64_t row = __atomic_load_n(&s->row_number, __ATOMIC_ACQUIRE);
+                /* The worker is stuck inside a C function: its Lua frames stay put while we read
+                 * them, and the process ends right after. */
+                char where[512];
+                gr_note_where_in(s->L, where, sizeof where);
                 pthread_mutex_unlock(&wd_lock);
-                if (cb) cb(input, row, (double)(now - started) / 1e9);
+                if (cb) cb(input, row, (double)(now - started) / 1e9, where);
                 _exit(1);  /* the callback is expected to exit; never fall back into the stuck call */
             }
             /* The sequence number is read first and checked again after the start time, so a row
@@ -519,6 +589,11 @@ lua_State *gr_state(gr_sandbox *s) { return s->L; }
 size_t gr_memory_used(const gr_sandbox *s) { return s->used; }
 size_t gr_memory_peak(const gr_sandbox *s) { return s->peak; }
 void gr_set_budget(gr_sandbox *s, int64_t budget) { s->budget = budget; }
+
+int gr_stop(const gr_sandbox *s, const char **where) {
+    if (where) *where = s->where;
+    return s->stop;
+}
 
 const char *gr_error(const gr_sandbox *s, size_t *len) {
     if (len) *len = s->error_len;

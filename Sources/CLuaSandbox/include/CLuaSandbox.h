@@ -39,6 +39,20 @@ enum {
     GR_ERR_PREEMPTED = 5  /* internal: an unhooked row was stopped and is run again counted */
 };
 
+/* Why the last failed call stopped, for telling a runaway rule from a wrong one. */
+enum {
+    GR_STOP_NONE = 0,
+    GR_STOP_ERROR = 1,    /* an ordinary runtime error */
+    GR_STOP_BUDGET = 2,   /* the instruction budget ran out */
+    GR_STOP_MEMORY = 3,   /* the memory cap was hit */
+    GR_STOP_STACK = 4     /* stack overflow (runaway recursion) */
+};
+
+/* Why the last call failed (GR_STOP_*) and where: "rules/steps.lua:12", the innermost rule
+ * line running when it was stopped ("" when no rule frame was on the stack). Valid until the
+ * next call into the sandbox. */
+int gr_stop(const gr_sandbox *s, const char **where);
+
 /* An absent integer result (nil in Lua). */
 #define GR_NONE INT64_MIN
 
@@ -91,8 +105,9 @@ void gr_set_budget(gr_sandbox *s, int64_t budget);
 /* Wall-clock limit on any one call into Lua, for what the instruction budget cannot stop (C
  * functions running long). `callback(input, row, seconds)` runs on the watchdog thread when a
  * call has run longer than `seconds`; it must report and end the process (the call cannot be
- * interrupted safely). The row is the one last given to gr_set_row (-1 when none). */
-typedef void (*gr_timeout_callback)(int64_t input, int64_t row, double seconds);
+ * interrupted safely). The row is the one last given to gr_set_row (-1 when none); `where` is
+ * the rule line that was running ("rules/steps.lua:12", or ""). */
+typedef void (*gr_timeout_callback)(int64_t input, int64_t row, double seconds, const char *where);
 void gr_watchdog_configure(double seconds, gr_timeout_callback callback);
 void gr_set_row(gr_sandbox *s, int64_t input, int64_t row);
 

@@ -166,6 +166,7 @@ public final class LedgerRun {
         case .success(let r): raw = r
         case .failure(let error):
             try reject([engine.diagnostic(error, file: map.file, line: record.row, context: "处理申请编号“\(idText)”时，")], record)
+            if let stop = engine.lastStop { engine.recordStrike(RuleStrike(stop: stop, file: map.file, row: record.row)) }
             return
         }
         if raw.invalidCount > 0 {

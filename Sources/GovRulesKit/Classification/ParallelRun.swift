@@ -52,11 +52,18 @@ final class ParallelRun {
                           reject: @escaping ([Diagnostic], CSVRecord, Int, inout Partial) throws -> Void,
                           merge: (Partial) throws -> Void) throws {
         let workers = engines.map { Worker(run: run, engine: $0) }
-        let process = { (chunk: Chunk, worker: Worker) throws -> Partial in
+        // Rows stopped because the rules ran away, counted over the run in input order.
+        var tally = RunawayRules.Tally(limits: engines[0].limits)
+        let process = { (chunk: Chunk, worker: Worker) throws -> (Partial, [RuleStrike]) in
             var partial = makePartial()
+            _ = worker.engine.takeStrikes()
             try worker.process(chunk, accept: { try accept($0, $1, $2, &partial) },
                                reject: { try reject($0, $1, $2, &partial) })
-            return partial
+            return (partial, worker.engine.takeStrikes())
+        }
+        func mergeChunk(_ result: (Partial, [RuleStrike])) throws {
+            try merge(result.0)
+            try tally.add(result.1)
         }
         if workers.count == 1 {
             // One worker needs no copies: rows go from the reader's buffer straight to the rules,
@@ -65,6 +72,8 @@ final class ParallelRun {
             var seen = IdRegistry()
             var partial = makePartial()
             var rows = 0
+            let strikes = worker.engine.strikes
+            _ = worker.engine.takeStrikes()
             for (inputIndex, input) in run.inputs.enumerated() {
                 var sizing = IdTableSizing()
                 while let record = try input.reader.next() {
@@ -76,20 +85,20 @@ final class ParallelRun {
                                      accept: { try accept($0, $1, inputIndex, &partial) },
                                      reject: { try reject($0, $1, inputIndex, &partial) })
                     rows += 1
-                    if rows == chunkRows {
-                        try merge(partial)
+                    if rows == chunkRows || strikes.stopped {
+                        try mergeChunk((partial, worker.engine.takeStrikes()))
                         partial = makePartial()
                         rows = 0
                     }
                 }
             }
-            if rows > 0 { try merge(partial) }
+            if rows > 0 { try mergeChunk((partial, worker.engine.takeStrikes())) }
             return
         }
 
         // A bounded pipeline: at most `window` chunks are read but not yet merged.
         let window = workers.count * 3
-        let state = PipelineState<Partial>(workers: workers.count)
+        let state = PipelineState<(Partial, [RuleStrike])>(workers: workers.count)
         let work = UncheckedBox(process)
         for w in workers {
             let worker = UncheckedBox(w)
@@ -105,10 +114,10 @@ final class ParallelRun {
         do {
             try readChunks { chunk in
                 state.enqueue(chunk)
-                while let r = state.takeNext(waitWhileInFlightAtLeast: window) { try merge(r.get()) }
+                while let r = state.takeNext(waitWhileInFlightAtLeast: window) { try mergeChunk(r.get()) }
             }
             state.finishReading()
-            while let r = state.takeNext(waitWhileInFlightAtLeast: 1) { try merge(r.get()) }
+            while let r = state.takeNext(waitWhileInFlightAtLeast: 1) { try mergeChunk(r.get()) }
         } catch {
             state.stopAndWait()
             throw error
@@ -188,6 +197,9 @@ final class ParallelRun {
                         try run.classify(record, input: input, decoder: decoder, engine: engine,
                                          preProblems: chunk.preProblems[i] ?? [],
                                          accept: { try accept($0, $1, input) }, reject: { try reject($0, $1, input) })
+                        // The run is going to stop (RunawayRules): the rest of the chunk would
+                        // only pay the runaway rule's cost again.
+                        if engine.strikes.stopped { break }
                     }
                 }
             }

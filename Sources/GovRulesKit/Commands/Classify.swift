@@ -119,7 +119,7 @@ public enum ClassifyCommand {
             let explain = o.explain
             let direct = engines.count == 1 && format == .csv
 
-            try ParallelRun(run: run, engines: engines).execute(
+            do { try ParallelRun(run: run, engines: engines).execute(
                 makePartial: { ChunkOutput(outcomes: outcomeCount, writer: direct ? writer : nil) },
                 accept: { row, record, input, part in
                     part.total += 1
@@ -194,6 +194,12 @@ public enum ClassifyCommand {
                         try part.rejects.bytes.withUnsafeBytes { try rw.sink.write($0) }
                     }
                 })
+            } catch let stop as RunawayRuleStop {
+                // Even under --keep-going: the rows already reported, then why the run stopped.
+                var outcome = CommandOutcome(status: 1, diagnostics: (o.emit != nil ? [] : run.warnings + rowWarnings + rejected) + [stop.diagnostic])
+                outcome.report = o.output.map { "\($0) 保持原样。\n" } ?? ""
+                return outcome
+            }
 
             // With `emit`, everything was already handed over.
             let streamed = o.emit != nil

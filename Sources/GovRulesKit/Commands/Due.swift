@@ -35,7 +35,7 @@ public enum DueCommand {
             let subjectColumn = engine.policy.columns.firstIndex { $0.key == "subject" }
             var entries: [Entry] = []
             var rejected: [Diagnostic] = []
-            try run.run(accept: { row, record, input in
+            do { try run.run(accept: { row, record, input in
                 guard row.replied == nil else { return }
                 let subjectField = subjectColumn.flatMap { run.inputs[input].map.fieldOfColumn[$0] }
                 entries.append(Entry(id: row.id, received: row.received, finalDue: row.result.finalDue,
@@ -43,6 +43,7 @@ public enum DueCommand {
                                      subject: subjectField.map { record.string($0).trimmed } ?? "",
                                      file: row.file, row: row.row))
             }, reject: { problems, _, _ in rejected += problems })
+            } catch let stop as RunawayRuleStop { throw DiagnosticList(run.warnings + rejected + [stop.diagnostic]) }
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
                                       report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n")

@@ -58,7 +58,7 @@ public enum ReportCommand {
             while engines.count < max(1, o.jobs) { engines.append(try RuleEngine(folder: folder, limits: o.limits)) }
             let outcomeKeys = policy.outcomes.map(\.key)
             final class Part { var apps: [ReportApplication] = []; var rejected: [Diagnostic] = [] }
-            try ParallelRun(run: run, engines: engines).execute(
+            do { try ParallelRun(run: run, engines: engines).execute(
                 makePartial: { Part() },
                 accept: { row, _, _, part in
                     part.apps.append(ReportApplication(applicantType: row.applicantType, received: row.received,
@@ -69,6 +69,7 @@ public enum ReportCommand {
                     counter.add(contentsOf: part.apps)
                     rejected += part.rejected
                 })
+            } catch let stop as RunawayRuleStop { throw DiagnosticList(rejected + [stop.diagnostic]) }
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: warnings + rejected,
                     report: "台账有 \(rejected.count) 处错误；年度报告必须统计每一件申请，请改正后重新生成（可用 govrules classify 逐行查看）。\n")

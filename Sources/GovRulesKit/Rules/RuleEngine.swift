@@ -67,6 +67,8 @@ public final class RuleEngine {
     let keySymbols: [Int32]
     let valueBase: [Int32]
     let outcomeBase: Int32
+    /// Rows of the current chunk this engine stopped because the rules ran away (RunawayRules).
+    let strikes = StrikeCounter()
 
     public static let entryModule = "policy"
 
@@ -171,7 +173,8 @@ public final class RuleEngine {
     /// A failure while running a row, as a diagnostic with this engine's limits and rule files.
     func diagnostic(_ failure: LuaFailure, file: String? = nil, line: Int? = nil, context: String) -> Diagnostic {
         RuleFailure.diagnostic(failure, file: file, line: line, context: context, memoryLimit: limits.memoryBytes,
-                               budget: limits.instructionsPerRow, rulePaths: folder.sources.map(\.path))
+                               budget: limits.instructionsPerRow, rulePaths: folder.sources.map(\.path),
+                               stoppedAt: lastStop?.location)
     }
 
     /// Which ledger row the next calls are about, for the watchdog's report.

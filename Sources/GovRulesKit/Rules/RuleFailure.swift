@@ -5,7 +5,11 @@ import Foundation
 enum RuleFailure {
     /// `context`: what the host was doing, e.g. "处理 requests.csv 第5行（申请编号 2020-001）时".
     static func diagnostic(_ failure: LuaFailure, file: String? = nil, line: Int? = nil,
-                           context: String, memoryLimit: Int, budget: Int, rulePaths: [String] = []) -> Diagnostic {
+                           context: String, memoryLimit: Int, budget: Int, rulePaths: [String] = [],
+                           stoppedAt: String? = nil) -> Diagnostic {
+        // Where a budget or memory stop hit: the rule line that was running.
+        let at = stoppedAt.flatMap { $0.isEmpty ? nil : "，在 \($0) 处被终止" } ?? ""
+        let atLine = stoppedAt.flatMap { $0.isEmpty ? nil : "\n  出错位置：\($0)" } ?? ""
         // Lua shortens long chunk names to "...tail"; give the rule file its full name back.
         func full(_ f: String?) -> String? {
             guard let f, f.hasPrefix("...") else { return f }
@@ -40,13 +44,13 @@ enum RuleFailure {
             var m = "\(context)规则出错：\(translate(text))"
             if let trace, !trace.isEmpty { m += "\n" + trace }
             if let f { return Diagnostic(code: "rule-error", file: file, line: line, m + "\n  出错位置：\(f):\(l ?? 0)") }
-            return Diagnostic(code: "rule-error", file: file, line: line, m)
+            return Diagnostic(code: "rule-error", file: file, line: line, m + atLine)
         case .memory:
             return Diagnostic(code: "rule-memory", file: file, line: line,
-                "\(context)规则使用的内存超过上限 \(memoryLimit / (1024 * 1024)) MiB（可用 --lua-memory 调整）；请检查规则中是否有无限增长的表或字符串")
+                "\(context)规则使用的内存超过上限 \(memoryLimit / (1024 * 1024)) MiB\(at)（可用 --lua-memory 调整）；请检查规则中是否有无限增长的表或字符串")
         case .budget:
             return Diagnostic(code: "rule-budget", file: file, line: line,
-                "\(context)规则执行超过 \(budget) 条指令的上限，已被终止（可能是死循环或无限递归；可用 --lua-instructions 调整上限）")
+                "\(context)规则执行超过 \(budget) 条指令的上限\(at.isEmpty ? "，已被终止" : at)（可能是死循环或无限递归；可用 --lua-instructions 调整上限）")
         }
     }
 
