@@ -49,7 +49,7 @@ struct XMLAttributes {
     }
 }
 
-enum XMLText {
+extension XMLText {
     /// Undoes the numeric character references libxml2 leaves in attribute values.
     static func decodeCharacterReferences(_ s: String) -> String {
         guard s.contains("&#") else { return s }
