@@ -13,7 +13,7 @@ BENCH_FLAGS  ?=
 # The holiday facts the calendar is checked against: the shared copy when present, else ours.
 HOLIDAYS     ?= $(firstword $(wildcard ../shared/domain/holidays.json) Tests/data/holidays.json)
 
-.PHONY: deps build release demo test bench install clean
+.PHONY: deps build release demo test test-desk desk-venv bench install clean
 
 ## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
 deps:
@@ -60,6 +60,19 @@ test: deps
 	python3 Tests/scripts/check_calendar.py $(HOLIDAYS)
 	python3 Tests/scripts/deadline_oracle.py $(HOLIDAYS) rules/tests/deadlines.csv --govrules $(BIN_DEBUG) --rules rules
 	$(BIN_DEBUG) test --coverage --min-coverage 100
+	python3 Tests/desk/test_desk_http.py
+
+## test-desk: the desk (govrules serve) in a real browser: Debian's chromium and chromium-driver,
+##            Selenium from .build/desk-venv (make desk-venv). Skipped when they are missing,
+##            except under CI=true. Screenshots: .build/desk-artifacts/.
+DESK_PYTHON  ?= $(firstword $(wildcard .build/desk-venv/bin/python) python3)
+test-desk: build
+	$(DESK_PYTHON) Tests/desk/test_desk_browser.py
+
+## desk-venv: Selenium from PyPI in .build/desk-venv, for test-desk.
+desk-venv:
+	@[ -x .build/desk-venv/bin/python ] || python3 -m venv .build/desk-venv
+	@.build/desk-venv/bin/python -c 'import selenium' 2>/dev/null || .build/desk-venv/bin/pip install -q 'selenium>=4.20'
 
 ## bench: speed and memory on synthetic 100k- and 1M-row ledgers (release build); writes BENCHMARKS.md.
 ##        Never part of `make test`.  make bench BENCH_FLAGS=--quick (100k only); --profile adds a callgrind top list.

@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The office desk's HTTP server (govrules serve); only GovRulesDesk depends on it.
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         // Zip archives: the .docx report and .xlsx workbooks (read as they inflate, and written).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
@@ -39,11 +41,18 @@ let package = Package(
             // debug builds, which the tests use, keep the runtime checks.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
         ),
+        // The office desk (govrules serve): pages and downloads over HTTP, calling the same
+        // GovRulesKit functions as the commands. Keeps the HTTP dependency out of the library.
+        .target(
+            name: "GovRulesDesk",
+            dependencies: ["GovRulesKit", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         // The thin command: parses flags, calls GovRulesKit, maps errors to exit codes.
         .executableTarget(
             name: "govrules",
             dependencies: [
                 "GovRulesKit",
+                "GovRulesDesk",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -4,7 +4,8 @@
 -- Council holiday notice of that year makes it a day off, plus the weekend days the notice
 -- makes working days (调休上班). The notices are data: one file per notice year in calendar/
 -- (calendar/2027.lua next December, and nothing else). A date in a year with no file is an
--- error naming the file to add: never a guess.
+-- error naming the file to add: never a guess. The one exception is `M.provisional`, an estimate
+-- the rules may show, labelled 暂定, for a deadline that runs past the last file (see the end).
 --
 -- Dates are day numbers (days since 1970-01-01). All lookups are O(1): the working days of the
 -- covered years are counted once, at load, into a prefix table.
@@ -156,5 +157,70 @@ end
 function M.covers(d)
   return d >= lo and d <= hi
 end
+
+-- 暂定（provisional）-------------------------------------------------------------------------
+-- Next year's holiday notice usually comes out in November, and applications received in
+-- December have deadlines in the new year. Until its file is added, the rules can only estimate
+-- such a deadline: past the last covered year, every Monday to Friday is taken as a working day
+-- except 1 January (元旦 is a day off in every notice). The estimate is never a row's deadline;
+-- it is shown labelled 暂定. Inside the covered years it is the real calendar.
+
+local function provisional_workday(d)
+  if d >= lo and d <= hi then return upto(d) - upto(d - 1) == 1 end
+  if (d + 3) % 7 >= 5 then return false end
+  local _, m, dd = civil_from_days(d)
+  return not (m == 1 and dd == 1)
+end
+
+-- Monday–Friday days from the Monday 1969-12-29 to d (day 0, 1970-01-01, is a Thursday).
+local function weekdays_through(d)
+  local k = d + 3
+  local r = k % 7
+  return 5 * (k // 7) + (r < 5 and r + 1 or 5)
+end
+
+-- Provisional working days in (a, b], a <= b: Monday–Friday except 1 January.
+local function weekdays(a, b)
+  local n = weekdays_through(b) - weekdays_through(a)
+  -- 1 January is off every year.
+  for y = M.year_of(a + 1), M.year_of(b) do
+    local jan1 = days_from_civil(y, 1, 1)
+    if jan1 > a and jan1 <= b and (jan1 + 3) % 7 < 5 then n = n - 1 end
+  end
+  return n
+end
+
+-- Working days in [first covered day, d] (negative before it), counting outside the covered
+-- years provisionally. O(years), so an as-of date far ahead costs nothing.
+local function provisional_upto(d)
+  if d < lo - 1 then return -weekdays(d, lo - 1) end
+  if d <= hi then return upto(d) end
+  return count + weekdays(hi, d)
+end
+
+M.provisional = {
+  estimate = true,
+  day = M.day, iso = M.iso, year_of = M.year_of, covers = M.covers,
+  count = function(a, b)
+    if b <= a then return 0 end
+    return provisional_upto(b) - provisional_upto(a)
+  end,
+  add = function(d, n)
+    local k = provisional_upto(d) + n
+    if d >= lo and k <= count then return nth[k] end
+    local x = d > hi and d or (d < lo and d or hi)
+    local c = provisional_upto(x)
+    -- Whole weeks first (never past the target: a week holds at most 5 working days), then day by day.
+    while k - c > 5 do
+      x = x + 7 * ((k - c - 1) // 5)
+      c = provisional_upto(x)
+    end
+    while c < k do
+      x = x + 1
+      if provisional_workday(x) then c = c + 1 end
+    end
+    return x
+  end,
+}
 
 return M

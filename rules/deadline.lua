@@ -34,10 +34,10 @@ local LATE_FEE = "缴费晚于收费通知后" .. FEE_PAYMENT_DAYS ..
 -- Adds a warning when `to` is later than the `limit`-th working day after `from`. "Later than N
 -- working days after D" means after the N-th working day following D, so an end date on the
 -- weekend right after the limit is late too.
-local function late(warnings, from, to, limit, message)
-  if from and to and to > cal.add(from, limit) then
+local function late(c, warnings, from, to, limit, message)
+  if from and to and to > c.add(from, limit) then
     warnings = warnings or {}
-    warnings[#warnings + 1] = message:format(cal.iso(from), cal.iso(to), cal.count(from, to))
+    warnings[#warnings + 1] = message:format(c.iso(from), c.iso(to), c.count(from, to))
   end
   return warnings
 end
@@ -48,24 +48,26 @@ end
 M.regime_of = regime_of
 
 -- Working days in the union of two half-open intervals (s1, e1] and (s2, e2]; nil s = absent.
-local function paused_days(s1, e1, s2, e2)
+local function paused_days(c, s1, e1, s2, e2)
   if s1 and e1 <= s1 then s1 = nil end
   if s2 and e2 <= s2 then s2 = nil end
   if not s1 and not s2 then return 0 end
-  if not s1 then return cal.count(s2, e2) end
-  if not s2 then return cal.count(s1, e1) end
+  if not s1 then return c.count(s2, e2) end
+  if not s2 then return c.count(s1, e1) end
   if s2 < e1 and s1 < e2 then
-    return cal.count(s1 < s2 and s1 or s2, e1 > e2 and e1 or e2)
+    return c.count(s1 < s2 and s1 or s2, e1 > e2 and e1 or e2)
   end
-  return cal.count(s1, e1) + cal.count(s2, e2)
+  return c.count(s1, e1) + c.count(s2, e2)
 end
 
---- Computes the deadline fields of one application as of day `as_of`.
+--- Computes the deadline fields of one application as of day `as_of`, with calendar `c`
+-- (`cal`, or `cal.provisional` for an estimate).
 -- Returns a table with regime, start, due, final_due, status, and when present warnings (a list
 -- of strings), invalid (a list of {column=, message=}: the row is rejected), paused_days,
 -- extension_days, agreed (true when final_due is the article-35 date) and, while the application
--- is open, days_left (working days from as_of to final_due; negative when overdue).
-local function compute(a, as_of)
+-- is open, days_left (working days from as_of to final_due; negative when overdue; absent when
+-- as_of lies in a year with no calendar file).
+local function compute(c, a, as_of)
   local received = a.received
   local regime = regime_of(received)
   local rg = M.regimes[regime]
@@ -87,9 +89,9 @@ local function compute(a, as_of)
     end
   end
 
-  warnings = late(warnings, received, a.correction_requested, CORRECTION_NOTICE_DAYS, LATE_CORRECTION)
-  warnings = late(warnings, a.consult_start, a.consult_end, CONSULTATION_DAYS, LATE_CONSULTATION)
-  warnings = late(warnings, a.fee_notice, a.fee_paid, FEE_PAYMENT_DAYS, LATE_FEE)
+  warnings = late(c, warnings, received, a.correction_requested, CORRECTION_NOTICE_DAYS, LATE_CORRECTION)
+  warnings = late(c, warnings, a.consult_start, a.consult_end, CONSULTATION_DAYS, LATE_CONSULTATION)
+  warnings = late(c, warnings, a.fee_notice, a.fee_paid, FEE_PAYMENT_DAYS, LATE_FEE)
   local agreed = a.excessive == "reasonable" and a.agreed_due
   if a.agreed_due and not agreed then
     warnings = warnings or {}
@@ -105,7 +107,7 @@ local function compute(a, as_of)
   end
 
   local start = a.correction_received or received
-  local due = cal.add(start, rg.days)
+  local due = c.add(start, rg.days)
   r.start, r.due = start, due
 
   if agreed then
@@ -114,11 +116,11 @@ local function compute(a, as_of)
   else
     -- 第三十三条第三款：征求第三方和其他机关意见所需时间不计算在期限内；收费通知至缴费期间同样不计。
     local stop = closed or as_of
-    local paused = paused_days(a.consult_start, a.consult_end or stop, a.fee_notice, a.fee_paid or stop)
+    local paused = paused_days(c, a.consult_start, a.consult_end or stop, a.fee_notice, a.fee_paid or stop)
     local extension = 0
     if a.extended or ext then extension = ext or rg.max_extension end
     r.paused_days, r.extension_days = paused, extension
-    r.final_due = cal.add(due, paused + extension)
+    r.final_due = c.add(due, paused + extension)
   end
 
   local final = r.final_due
@@ -131,23 +133,43 @@ local function compute(a, as_of)
   else
     r.status = "overdue"
   end
-  if not closed then
-    -- Working days left until the final due date (negative: working days overdue).
-    r.days_left = final >= as_of and cal.count(as_of, final) or -cal.count(final, as_of)
+  if not closed and (c.estimate or c.covers(as_of)) then
+    -- Working days left until the final due date (negative: working days overdue). An as-of
+    -- date in a year with no calendar file leaves them unknown (estimated in M.compute).
+    r.days_left = final >= as_of and c.count(as_of, final) or -c.count(final, as_of)
   end
   return r
 end
 
+--- compute() with the real calendar. When the calendar lacks a year the computation needs, the
+-- result also holds `calendar_year` (that year) and `provisional` (what is estimated, 暂定).
 function M.compute(a, as_of)
-  local ok, r = pcall(compute, a, as_of)
-  if ok then return r end
-  -- A deadline that runs into a year with no calendar file rejects the row, naming the file
-  -- to add; anything else is a bug in the rules and is raised again.
-  if type(r) == "table" and r.calendar_year then
+  local ok, r = pcall(compute, cal, a, as_of)
+  if ok then
+    if not a.replied and r.final_due and not r.days_left then
+      -- The deadline is known, but not the working days from the as-of date to it.
+      r.calendar_year = cal.year_of(as_of)
+      r.provisional = { days_left = compute(cal.provisional, a, as_of).days_left }
+    end
+    return r
+  end
+  if type(r) ~= "table" or not r.calendar_year then error(r, 0) end
+  -- A receipt date in a year with no calendar file rejects the row, naming the file to add.
+  local receipt = a.correction_received or a.received
+  if not cal.covers(receipt) then
     local column = a.correction_received and "correction_received" or "received"
     return { regime = regime_of(a.received), invalid = { { column = column, message = r.message } } }
   end
-  error(r, 0)
+  -- A deadline that runs into such a year is not known yet (期限待定, status no_calendar): the
+  -- row keeps its start and warnings, its deadline fields stay empty, and the estimate with
+  -- Monday–Friday working days (calendar.provisional) goes only into `provisional`, for the
+  -- clerk to see labelled 暂定. The host counts the rows waiting for each year's file.
+  local estimate = compute(cal.provisional, a, as_of)
+  return {
+    regime = estimate.regime, start = estimate.start, warnings = estimate.warnings,
+    status = "no_calendar", calendar_year = r.calendar_year,
+    provisional = { due = estimate.due, final_due = estimate.final_due, days_left = estimate.days_left },
+  }
 end
 
 return M

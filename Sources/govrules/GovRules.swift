@@ -15,7 +15,7 @@ struct GovRules: ParsableCommand {
         3 rows were rejected under --keep-going; 64 bad flags.
         """,
         version: GovRulesVersion.string,
-        subcommands: [Classify.self, Due.self, Explain.self, Report.self, RuleTest.self, Check.self, BenchRules.self]
+        subcommands: [Classify.self, Due.self, Explain.self, Report.self, RuleTest.self, Check.self, Serve.self, BenchRules.self]
     )
 }
 

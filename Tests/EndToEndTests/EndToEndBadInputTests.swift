@@ -148,8 +148,8 @@ struct EndToEndBadInputTests {
     @Test func dateOutsideCalendar() throws {
         let f = try rejected("dateOutsideCalendar.csv", row: 3, code: "cell-date")
         #expect(f.message.contains("“收到日期”"))
-        #expect(f.message.contains("2030-01-02"))
-        #expect(f.message.contains("calendar/2030.lua"))
+        #expect(f.message.contains("2099-01-05"))
+        #expect(f.message.contains("calendar/2099.lua"))
     }
 
     /// A misspelt known column is a warning (the row is still processed), not an error.

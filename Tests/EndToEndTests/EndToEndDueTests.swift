@@ -18,7 +18,7 @@ struct EndToEndDueTests {
         #expect(r.status == 0, "stderr: \(r.stderr)")
         let records = CSVText.parse(r.stdout)
         try #require(!records.isEmpty)
-        #expect(records[0] == ["id", "received", "final_due", "days_left", "status", "subject"])
+        #expect(records[0] == ["id", "received", "final_due", "days_left", "status", "subject", "provisional_final_due", "provisional_days_left"])
         let rows = records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(records[0], $0)) }
         #expect(Set(rows.compactMap { $0["id"] }) == (try Self.openIDs()))
         #expect(rows.count == (try Self.openIDs()).count)
@@ -63,7 +63,7 @@ struct EndToEndDueTests {
         #expect(within.status == 0)
         let allRows = CSVText.table(all.stdout).rows
         let (header, rows) = CSVText.table(within.stdout)
-        #expect(header == ["id", "received", "final_due", "days_left", "status", "subject"])
+        #expect(header == ["id", "received", "final_due", "days_left", "status", "subject", "provisional_final_due", "provisional_days_left"])
         let expected = allRows.filter { Int($0["days_left"] ?? "").map { $0 <= 3 } ?? false }
         #expect(rows == expected)
         #expect(rows.map { $0["id"] ?? "" } == ["2024-044", "2024-048", "2024-051"])

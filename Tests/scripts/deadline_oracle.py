@@ -38,8 +38,19 @@ DEFAULT_CASES = REPO / "rules" / "tests" / "deadlines.csv"
 # --- calendar --------------------------------------------------------------------------------
 
 
+class OutsideCalendar(ValueError):
+    """A computation needed a day in a year the holiday list does not cover."""
+
+
 class Calendar:
-    """Working days from the State Council notices (holidays.json)."""
+    """Working days from the State Council notices (holidays.json).
+
+    With provisional=True, days past the last covered year are estimated (暂定): Monday to
+    Friday, except 1 January. The spec allows that only as a labelled estimate, never as a
+    row's deadline; the oracle uses it for the warnings of a row whose deadline is not known.
+    """
+
+    provisional = False
 
     def __init__(self, path):
         data = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))
@@ -52,11 +63,23 @@ class Calendar:
         self.first = dt.date(min(years), 1, 1)
         self.last = dt.date(max(years), 12, 31)
 
+    def covers(self, d):
+        return self.first <= d <= self.last
+
     def _covered(self, d):
-        if not (self.first <= d <= self.last):
-            raise ValueError(f"date {d} outside the calendar ({self.first}..{self.last})")
+        if not self.covers(d):
+            raise OutsideCalendar(f"date {d} outside the calendar ({self.first}..{self.last})")
+
+    def estimating(self):
+        """The same calendar, estimating past its last year."""
+        c = object.__new__(Calendar)
+        c.__dict__.update(self.__dict__)
+        c.provisional = True
+        return c
 
     def is_workday(self, d):
+        if self.provisional and d > self.last:
+            return d.weekday() < 5 and (d.month, d.day) != (1, 1)
         self._covered(d)
         if d in self.work:
             return True
@@ -221,6 +244,20 @@ def compute(cal, a, as_of):
     return r
 
 
+def classify(cal, a, as_of):
+    """§3 for one row: a date cell outside the calendar rejects the row (ValueError, records.md);
+    a deadline that runs past it gives status no_calendar with empty due dates (decisions.md)."""
+    for k in sorted(DATE_KEYS):
+        if a[k] and not cal.covers(a[k]):
+            raise ValueError(f"{k} {a[k]} outside the calendar ({cal.first}..{cal.last})")
+    try:
+        return compute(cal, a, as_of)
+    except OutsideCalendar:
+        r = compute(cal.estimating(), a, as_of)
+        return {"regime": r["regime"], "start": r["start"], "due": None, "final_due": None,
+                "status": "no_calendar", "warnings": r["warnings"]}
+
+
 # --- comparison -------------------------------------------------------------------------------
 
 def fmt(d):
@@ -320,7 +357,7 @@ def main(argv):
         as_of = parse_date(as_of_s) if as_of_s else dt.date.today()
         expects_error = bool((raw.get("expect_error") or "").strip())
         try:
-            r = compute(cal, a, as_of)
+            r = classify(cal, a, as_of)
         except ValueError as e:
             # A date outside the calendar: the row must be rejected, and the case must say so.
             if not expects_error:

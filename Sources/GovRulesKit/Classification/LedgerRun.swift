@@ -33,6 +33,8 @@ public final class LedgerRun {
     /// ledger, or several with the same header): a record can then be written out as it is.
     let writtenAsIs: [Bool]
     public private(set) var warnings: [Diagnostic] = []
+    /// After a run: the accepted rows that wait for a calendar file, by the year they need.
+    public internal(set) var calendarWaits: [Int: CalendarWait] = [:]
     /// The run's own decoder, for `explain` (ParallelRun's workers have their own).
     let decoder: RowDecoder
     /// Per input: the field holding 申请编号.
@@ -182,6 +184,9 @@ public final class LedgerRun {
             try reject(invalid.isEmpty ? [Diagnostic(code: "rule-invalid", file: map.file, line: record.row, "规则拒绝了这一行，但没有说明原因")] : invalid, record)
             return
         }
+        if raw.status == .noCalendar || raw.missingCalendarYear != nil {
+            engine.calendarWaits[raw.missingCalendarYear ?? 0, default: CalendarWait()].add(raw.status)
+        }
         var warnings = raw.warningCount > 0 ? engine.lastWarnings() : []
         let recorded = decoder.recordedOutcome
         if let recorded, recorded != raw.outcome {
@@ -193,6 +198,32 @@ public final class LedgerRun {
                                 received: decoder.day(decoder.receivedColumn!)!,
                                 replied: decoder.repliedColumn.flatMap { decoder.day($0) })
         try accept(row, record)
+    }
+
+    /// One warning per missing calendar year that rows of the last run wait for, naming the file
+    /// to add and how many rows wait for it.
+    public func calendarWarnings() -> [Diagnostic] {
+        let rules = engine.folder.label
+        let last = engine.policy.calendarLastYear
+        return calendarWaits.keys.sorted().map { year in
+            let w = calendarWaits[year]!
+            guard year > 0 else {
+                return Diagnostic(.warning, code: "no-calendar",
+                    "有 \(w.deadline) 件申请的期限状态为“期限待定”（no_calendar），但规则没有说明缺少哪一年的工作日历")
+            }
+            let file = "\(rules)/calendar/\(year).lua"
+            var parts: [String] = []
+            if w.deadline > 0 {
+                parts.append("\(w.deadline) 件申请的答复期限跨入 \(year) 年，已分类，期限状态为“期限待定”（no_calendar），答复期限暂不填写")
+            }
+            if w.daysLeft > 0 {
+                parts.append("\(w.daysLeft) 件未办结申请的剩余工作日要数到 \(year) 年，暂不计算")
+            }
+            let copy = year > last ? "（可复制 \(rules)/calendar/\(last).lua 后按通知修改）" : ""
+            return Diagnostic(.warning, code: "no-calendar",
+                "规则目录中还没有 \(file)：" + parts.joined(separator: "；")
+                + "。请依据国务院办公厅关于\(year)年部分节假日安排的通知添加该文件\(copy)，然后重新运行")
+        }
     }
 
     /// Writes the record's cells in union-column order.
@@ -237,5 +268,22 @@ struct IdTableSizing {
         bytes += record.byteCount
         guard rows == Self.sampleRows, let left = run.bytesOfInputs(from: input), bytes > 0 else { return }
         registry.reserve(registry.count + max(0, left - bytes) / (bytes / rows) + 1)
+    }
+}
+
+/// The rows of a run that wait for one year's calendar file.
+public struct CalendarWait: Sendable, Equatable {
+    /// Status no_calendar: the deadline itself runs into the year.
+    public var deadline = 0
+    /// Open applications whose deadline is known but whose working days left run into the year.
+    public var daysLeft = 0
+    public var total: Int { deadline + daysLeft }
+
+    mutating func add(_ status: DeadlineStatus?) {
+        if status == .noCalendar { deadline += 1 } else { daysLeft += 1 }
+    }
+
+    static func + (a: CalendarWait, b: CalendarWait) -> CalendarWait {
+        CalendarWait(deadline: a.deadline + b.deadline, daysLeft: a.daysLeft + b.daysLeft)
     }
 }

@@ -52,6 +52,13 @@ final class ParallelRun {
                           reject: @escaping ([Diagnostic], CSVRecord, Int, inout Partial) throws -> Void,
                           merge: (Partial) throws -> Void) throws {
         let workers = engines.map { Worker(run: run, engine: $0) }
+        for e in engines { e.calendarWaits = [:] }
+        defer {
+            // Read once every worker has stopped (both paths below end with that).
+            var waits: [Int: CalendarWait] = [:]
+            for e in engines { waits.merge(e.calendarWaits, uniquingKeysWith: +) }
+            run.calendarWaits = waits
+        }
         // Rows stopped because the rules ran away, counted over the run in input order.
         var tally = RunawayRules.Tally(limits: engines[0].limits)
         let process = { (chunk: Chunk, worker: Worker) throws -> (Partial, [RuleStrike]) in

@@ -35,6 +35,9 @@ public struct CommandOutcome: Sendable {
     public var diagnostics: [Diagnostic]
     /// Extra text for standard error (summaries).
     public var report: String = ""
+    /// classify's counts by outcome and by deadline status, whether or not `--summary` prints them
+    /// (the desk shows them as a table).
+    public var summary: ClassifySummary?
 
     public static func failure(_ error: Error) -> CommandOutcome {
         switch error {
@@ -43,6 +46,20 @@ public struct CommandOutcome: Sendable {
         default: return CommandOutcome(status: 1, diagnostics: [Diagnostic(code: "internal", "\(error)")])
         }
     }
+}
+
+/// What `classify --summary` counts, as data.
+public struct ClassifySummary: Sendable {
+    public struct Count: Sendable {
+        public var key: String
+        public var label: String
+        public var count: Int
+    }
+    public var total: Int
+    public var rejected: Int
+    /// Only the outcomes and statuses that occur, in the policy's order.
+    public var byOutcome: [Count]
+    public var byStatus: [Count]
 }
 
 public enum ClassifyCommand {
@@ -201,15 +218,18 @@ public enum ClassifyCommand {
                 return outcome
             }
 
+            // One warning for the whole run per calendar year that rows wait for.
+            let calendarWarnings = run.calendarWarnings()
+            if let emit = o.emit { calendarWarnings.forEach(emit) }
             // With `emit`, everything was already handed over.
             let streamed = o.emit != nil
-            var outcome = CommandOutcome(status: 0, diagnostics: streamed ? [] : run.warnings + rowWarnings)
+            var outcome = CommandOutcome(status: 0, diagnostics: streamed ? [] : run.warnings + rowWarnings + calendarWarnings)
             if warningsNotShown > 0 {
                 outcome.report += "另有 \(warningsNotShown) 条提示未在此列出；每一行的提示都在输出的 warnings 列中。\n"
             }
             if !rejected.isEmpty && !o.keepGoing {
                 outcome.status = 1
-                outcome.diagnostics = streamed ? [] : run.warnings + rejected
+                outcome.diagnostics = streamed ? [] : run.warnings + rejected + calendarWarnings
                 outcome.report = "共有 \(rejectedRows) 行有错误，未写出任何结果。改正后重新运行；或加 --keep-going 先写出有效行，把错误行另存为 .rejects.csv。\n"
                 return outcome
             }
@@ -225,6 +245,14 @@ public enum ClassifyCommand {
                 outcome.status = 3
                 if !streamed { outcome.diagnostics += rejected }
             }
+            outcome.summary = ClassifySummary(
+                total: total, rejected: rejectedRows,
+                byOutcome: policy.outcomes.indices.filter { counts[$0] > 0 }.map {
+                    ClassifySummary.Count(key: policy.outcomes[$0].key, label: policy.outcomes[$0].label, count: counts[$0])
+                },
+                byStatus: DeadlineStatus.allCases.filter { statusCounts[$0.rawValue] > 0 }.map {
+                    ClassifySummary.Count(key: $0.key, label: $0.chinese, count: statusCounts[$0.rawValue])
+                })
             if o.summary {
                 outcome.report += summaryText(policy: policy, counts: counts, statusCounts: statusCounts, total: total,
                                              rejected: rejectedRows, output: o.output,

@@ -17,18 +17,35 @@ public struct DueOptions: Sendable {
 }
 
 public enum DueCommand {
-    struct Entry {
-        var id: String
-        var received: Day
-        var finalDue: Day?
-        var daysLeft: Int?
-        var status: DeadlineStatus?
-        var subject: String
-        var file: String
-        var row: Int
+    /// One open application on the due list.
+    public struct Entry: Sendable {
+        public var id: String
+        public var received: Day
+        public var finalDue: Day?
+        public var daysLeft: Int?
+        public var status: DeadlineStatus?
+        /// Status no_calendar: the Monday–Friday estimate, shown only labelled 暂定.
+        public var provisional: ProvisionalDeadline?
+        public var subject: String
+        public var file: String
+        public var row: Int
+        /// Working days left, for ordering and --within: the estimate while the deadline waits for a calendar.
+        var sortDaysLeft: Int? { daysLeft ?? provisional?.daysLeft }
     }
 
     public static func run(_ o: DueOptions, write: (String) -> Void) -> CommandOutcome {
+        let (entries, outcome) = list(o)
+        guard let entries else { return outcome }
+        switch o.format {
+        case .csv: write(csv(entries))
+        case .table: write(table(entries, asOf: o.asOf, within: o.within))
+        }
+        return outcome
+    }
+
+    /// The due list as data, soonest first (what `run` prints); nil entries when the ledger has
+    /// errors, which the outcome then lists.
+    public static func list(_ o: DueOptions) -> (entries: [Entry]?, outcome: CommandOutcome) {
         do {
             let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
             let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf, sheet: o.sheet)
@@ -40,48 +57,71 @@ public enum DueCommand {
                 let subjectField = subjectColumn.flatMap { run.inputs[input].map.fieldOfColumn[$0] }
                 entries.append(Entry(id: row.id, received: row.received, finalDue: row.result.finalDue,
                                      daysLeft: row.result.daysLeft, status: row.result.status,
+                                     provisional: row.result.provisional,
                                      subject: subjectField.map { record.string($0).trimmed } ?? "",
                                      file: row.file, row: row.row))
             }, reject: { problems, _, _ in rejected += problems })
             } catch let stop as RunawayRuleStop { throw DiagnosticList(run.warnings + rejected + [stop.diagnostic]) }
             if !rejected.isEmpty {
-                return CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
-                                      report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n")
+                return (nil, CommandOutcome(status: 1, diagnostics: run.warnings + rejected,
+                                            report: "台账有 \(rejected.count) 处错误；请先改正（可用 govrules classify 查看），再查看到期情况。\n"))
             }
-            // Soonest first; paused applications (no running clock) last; ties by id for stability.
+            // Soonest first (an application waiting for next year's calendar by its estimate);
+            // paused applications (no running clock) last; ties by id for stability.
             entries.sort { a, b in
-                switch (a.daysLeft, b.daysLeft) {
+                switch (a.sortDaysLeft, b.sortDaysLeft) {
                 case let (x?, y?) where x != y: return x < y
                 case (.some, nil): return true
                 case (nil, .some): return false
-                default: return (a.finalDue ?? a.received, a.id) < (b.finalDue ?? b.received, b.id)
+                default: return (a.finalDue ?? a.provisional?.finalDue ?? a.received, a.id)
+                              < (b.finalDue ?? b.provisional?.finalDue ?? b.received, b.id)
                 }
             }
-            if let n = o.within { entries = entries.filter { ($0.daysLeft ?? Int.max) <= n } }
-            switch o.format {
-            case .csv: write(csv(entries))
-            case .table: write(table(entries, asOf: o.asOf, within: o.within))
-            }
-            return CommandOutcome(status: 0, diagnostics: run.warnings)
+            if let n = o.within { entries = entries.filter { ($0.sortDaysLeft ?? Int.max) <= n } }
+            return (entries, CommandOutcome(status: 0, diagnostics: run.warnings + run.calendarWarnings()))
         } catch {
-            return .failure(error)
+            return (nil, .failure(error))
         }
     }
 
-    static func statusText(_ e: Entry) -> String {
+    /// `!!` overdue, `!` due within 3 working days, else empty.
+    /// An application waiting for next year's calendar is marked by its estimate.
+    public static func mark(_ e: Entry) -> String {
+        let left = e.sortDaysLeft
+        let estimated = e.status == .noCalendar && (left ?? 0) < 0
+        return e.status == .overdue || estimated ? "!!"
+            : ((left ?? 99) <= 3 && (e.status == .pending || e.status == .noCalendar) ? "!" : "")
+    }
+
+    /// The final due date, the estimate labelled 暂定, or — while the clock has not started.
+    public static func finalDueText(_ e: Entry) -> String {
+        if let d = e.finalDue { return d.iso }
+        if let p = e.provisional?.finalDue { return "\(p.iso) 暂定" }
+        return "—"
+    }
+
+    public static func daysLeftText(_ e: Entry) -> String {
+        e.daysLeft.map(String.init) ?? e.sortDaysLeft.map { "\($0) 暂定" } ?? "—"
+    }
+
+    public static func statusText(_ e: Entry) -> String {
         switch e.status {
         case .overdue: return "已超期"
         case .paused: return "期限中止"
         case .pending: return (e.daysLeft ?? 99) <= 3 ? "即将到期" : "办理中"
+        case .noCalendar: return "期限待定"
         default: return e.status?.chinese ?? ""
         }
     }
 
+    /// The estimate is in a column of its own, named provisional, so that no script reading
+    /// final_due or days_left ever takes it for a deadline.
     static func csv(_ entries: [Entry]) -> String {
-        var s = "id,received,final_due,days_left,status,subject\n"
+        var s = "id,received,final_due,days_left,status,subject,provisional_final_due,provisional_days_left\n"
         for e in entries {
             let fields = [e.id, e.received.iso, e.finalDue?.iso ?? "", e.daysLeft.map(String.init) ?? "",
-                          e.status?.key ?? "", e.subject]
+                          e.status?.key ?? "", e.subject, e.provisional?.finalDue?.iso ?? "",
+                          e.daysLeft == nil ? e.provisional?.daysLeft.map(String.init) ?? "" : ""]
             s += fields.map(csvQuote).joined(separator: ",") + "\n"
         }
         return s
@@ -102,9 +142,7 @@ public enum DueCommand {
         let header = ["", "申请编号", "收到日期", "最终答复期限", "剩余工作日", "状态", "申请内容"]
         var rows = [header]
         for e in entries {
-            let mark = e.status == .overdue ? "!!" : ((e.daysLeft ?? 99) <= 3 && e.status == .pending ? "!" : "")
-            rows.append([mark, e.id, e.received.iso, e.finalDue?.iso ?? "—", e.daysLeft.map(String.init) ?? "—",
-                         statusText(e), TextWidth.truncate(e.subject, to: 30)])
+            rows.append([mark(e), e.id, e.received.iso, finalDueText(e), daysLeftText(e), statusText(e), TextWidth.truncate(e.subject, to: 30)])
         }
         let widths = (0..<header.count).map { c in rows.map { TextWidth.of($0[c]) }.max() ?? 0 }
         let rightAligned: Set<Int> = [4]
@@ -119,6 +157,9 @@ public enum DueCommand {
             if i == 0 { s += String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)) + "\n" }
         }
         s += "\n!! 已超期　! 3 个工作日内到期　剩余工作日为负数表示已超过的工作日数；“期限中止”表示补正、征求意见或缴费期间，期限暂停计算。\n"
+        if entries.contains(where: { $0.provisional != nil }) {
+            s += "“期限待定”表示答复期限跨入了还没有工作日历的年份（应添加的日历文件见提示）；标“暂定”的日期和天数按周一至周五上班、1月1日放假估算，不是正式期限，仅供安排工作参考。添加日历文件后重新运行即得正式结果。\n"
+        }
         return s
     }
 }

@@ -42,6 +42,8 @@ struct Explanation {
     var regimes: [Int: (days: Int, maxExtension: Int)]
     var policyStepCount: Int
     var outcomeLabels: [String: String]
+    /// The rules folder as the user named it, for the calendar file to add.
+    var rulesLabel: String
 }
 
 public enum ExplainCommand {
@@ -110,6 +112,9 @@ public enum ExplainCommand {
             s += "  适用2019年条例第三十三条：答复期限 \(rule?.days ?? 20) 个工作日，延长最多 \(rule?.maxExtension ?? 20) 个工作日。\n"
         }
         s += "  工作日按国务院办公厅当年节假日安排通知计算（调休上班的周末计入，放假的工作日不计入）；起算日当天不计，第1个工作日为其后的第一个工作日。\n"
+        if d["status"].string == DeadlineStatus.noCalendar.key {
+            return s + noCalendarText(e)
+        }
         guard let start = day("start") else {
             s += "  已告知补正（\(cellText(e.cells["correction_requested"]))），尚未收到补正：按第三十条，答复期限自收到补正之日起计算，目前尚未开始。\n"
             s += "  期限状态：\(statusText(d["status"].string))\n"
@@ -148,7 +153,48 @@ public enum ExplainCommand {
         } else if let left = d["days_left"].int {
             s += left >= 0 ? "  截至 \(e.asOf.iso) 尚未办结，距最终答复期限还有 \(left) 个工作日\n"
                            : "  截至 \(e.asOf.iso) 尚未办结，已超过最终答复期限 \(-left) 个工作日\n"
+        } else if let left = d["provisional"].table?["days_left"].int, let year = d["calendar_year"].int {
+            s += "  截至 \(e.asOf.iso) 尚未办结；\(year) 年还没有工作日历（\(e.rulesLabel)/calendar/\(year).lua），剩余工作日无法确定，"
+            s += left >= 0 ? "暂定约 \(left) 个工作日（按周一至周五上班、1月1日放假估算）\n"
+                           : "暂定已超过约 \(-left) 个工作日（按周一至周五上班、1月1日放假估算）\n"
         }
+        s += "  期限状态：\(statusText(d["status"].string))\n"
+        s += warningsText(d)
+        return s
+    }
+
+    /// Status no_calendar: what is known, what is missing, and the estimate labelled 暂定.
+    static func noCalendarText(_ e: Explanation) -> String {
+        let d = e.deadline
+        func iso(_ v: LuaValue) -> String? { v.int.flatMap { Int32(exactly: $0) }.map { Day(number: $0).iso } }
+        var s = ""
+        if let start = iso(d["start"]) {
+            if let cr = e.cells["correction_received"] {
+                s += "  起算日：\(start)（补正收到日期 \(cr)；第三十条：答复期限自收到补正的申请之日起计算）\n"
+            } else {
+                s += "  起算日：\(start)（收到申请之日）\n"
+            }
+        }
+        let year = d["calendar_year"].int
+        let file = year.map { "\(e.rulesLabel)/calendar/\($0).lua" }
+        if let year, let file {
+            s += "  期限待定：答复期限要计入 \(year) 年的工作日，但规则目录中还没有 \(file)（依据国务院办公厅关于\(year)年部分节假日安排的通知）。"
+        } else {
+            s += "  期限待定：答复期限要计入还没有工作日历的年份。"
+        }
+        s += "法定答复期限和最终答复期限因此暂不确定，classify 输出的 due、final_due 为空。\n"
+        let p = d["provisional"].table
+        if let p, let finalDue = iso(p["final_due"]) {
+            s += "  暂定估算（按周一至周五上班、1月1日放假估算，不是正式期限）："
+            if let due = iso(p["due"]) { s += "法定答复期限约为 \(due)，" }
+            s += "最终答复期限约为 \(finalDue)"
+            if e.cells["replied"] == nil, let left = p["days_left"].int {
+                s += left >= 0 ? "；截至 \(e.asOf.iso) 约剩 \(left) 个工作日" : "；截至 \(e.asOf.iso) 约已超过 \(-left) 个工作日"
+            }
+            s += "。\n"
+        }
+        if let replied = e.cells["replied"] { s += "  办结日期：\(replied)\n" }
+        s += "  添加 \(file ?? "该年的工作日历文件") 后重新运行，即按通知计算正式期限。\n"
         s += "  期限状态：\(statusText(d["status"].string))\n"
         s += warningsText(d)
         return s
@@ -186,7 +232,14 @@ public enum ExplainCommand {
         let warnings = (d["warnings"].table?.array ?? []).compactMap(\.string)
         s += " \"deadline\": {\"regime\": \(q(d["regime"].int.map(String.init))), \"start\": \(day("start")), \"due\": \(day("due")), \"final_due\": \(day("final_due")), "
         s += "\"paused_days\": \(d["paused_days"].int.map(String.init) ?? "null"), \"extension_days\": \(d["extension_days"].int.map(String.init) ?? "null"), "
-        s += "\"agreed\": \(d["agreed"].bool == true), \"days_left\": \(d["days_left"].int.map(String.init) ?? "null"), \"status\": \(q(d["status"].string)), \"warnings\": \(JSONText.array(warnings))}}\n"
+        s += "\"agreed\": \(d["agreed"].bool == true), \"days_left\": \(d["days_left"].int.map(String.init) ?? "null"), \"status\": \(q(d["status"].string)), \"warnings\": \(JSONText.array(warnings))"
+        if d["status"].string == DeadlineStatus.noCalendar.key {
+            let p = d["provisional"].table
+            func pday(_ key: String) -> String { q(p?[key].int.flatMap { Int32(exactly: $0) }.map { Day(number: $0).iso }) }
+            s += ", \"calendar_missing\": \(q(d["calendar_year"].int.map { "\(e.rulesLabel)/calendar/\($0).lua" })), "
+            s += "\"provisional\": {\"due\": \(pday("due")), \"final_due\": \(pday("final_due")), \"days_left\": \(p?["days_left"].int.map(String.init) ?? "null")}"
+        }
+        s += "}}\n"
         return s
     }
 }
@@ -246,7 +299,8 @@ extension LedgerRun {
                                    outcome: outcome, recorded: decoder.recordedOutcome.map { policy.outcomes[$0] },
                                    deadline: trace["deadline"].table ?? LuaTable(), cells: cells, regimes: policy.regimes,
                                    policyStepCount: policy.steps.count,
-                                   outcomeLabels: Dictionary(policy.outcomes.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a }))
+                                   outcomeLabels: Dictionary(policy.outcomes.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a }),
+                                   rulesLabel: engine.folder.label)
             }
         }
         return nil

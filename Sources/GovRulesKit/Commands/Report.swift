@@ -22,6 +22,9 @@ public struct ReportOptions: Sendable {
     public var allowInconsistent = false
     public var limits = SandboxLimits()
     public var jobs = 1
+    /// The name an input file is recorded under in the provenance, by path (default: the path as
+    /// given). The desk records an upload under the clerk's file name, not its temporary path.
+    public var inputNames: [String: String] = [:]
 
     public init(ledgers: [String], year: Int) {
         self.ledgers = ledgers
@@ -70,6 +73,7 @@ public enum ReportCommand {
                     rejected += part.rejected
                 })
             } catch let stop as RunawayRuleStop { throw DiagnosticList(rejected + [stop.diagnostic]) }
+            warnings += run.calendarWarnings()
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: warnings + rejected,
                     report: "台账有 \(rejected.count) 处错误；年度报告必须统计每一件申请，请改正后重新生成（可用 govrules classify 逐行查看）。\n")
@@ -86,8 +90,9 @@ public enum ReportCommand {
             let narrative = try o.narrative.map { try Narrative.load(path: $0) }
             let previous = try o.previous.map { try PreviousReport.load(path: $0) }
             let inputs = o.ledgers + [o.appeals, o.proactive, o.narrative, o.previous].compactMap { $0 }
-            let provenance = try ReportProvenance.computing(rulesDirectory: folder.url.path, inputPaths: inputs,
+            var provenance = try ReportProvenance.computing(rulesDirectory: folder.url.path, inputPaths: inputs,
                                                             generatedBy: "govrules \(GovRulesVersion.string)")
+            for i in provenance.inputs.indices { provenance.inputs[i].path = o.inputNames[provenance.inputs[i].path] ?? provenance.inputs[i].path }
             let request = ReportRequest(year: o.year, agency: o.agency, format: format, counter: counter,
                                         appeals: appeals, proactive: proactive, narrative: narrative,
                                         previous: previous, provenance: provenance, allowInconsistent: o.allowInconsistent)

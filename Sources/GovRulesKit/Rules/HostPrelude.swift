@@ -306,7 +306,7 @@ function freeze(env)
   })
 end
 
-local status_index = { on_time = 1, late = 2, pending = 3, paused = 4, overdue = 5 }
+local status_index = { on_time = 1, late = 2, pending = 3, paused = 4, overdue = 5, no_calendar = 6 }
 
 -- What the host reads back from a row's result is copied into fresh plain tables here, inside
 -- the budget, and bounded: a rule cannot hand the host a cyclic, shared or huge structure.
@@ -377,8 +377,15 @@ local function boot(entry)
     end
     last.warnings = plain_strings(r.warnings, "warnings")
     last.invalid = plain_invalid(r.invalid)
+    -- status no_calendar: the year whose calendar file is missing, and the estimate (暂定).
+    local p = r.provisional
+    if p ~= nil and (type(p) ~= "table" or getmetatable(p) ~= nil) then
+      error("结果的 provisional 必须是 { due = …, final_due = …, days_left = … }", 0)
+    end
+    p = p or {}
     return o, step_index[r.step] or 0, r.regime, r.start, r.due, r.final_due, st,
-           last.warnings and #last.warnings or 0, last.invalid and #last.invalid or 0, r.days_left
+           last.warnings and #last.warnings or 0, last.invalid and #last.invalid or 0, r.days_left,
+           r.calendar_year, rawget(p, "due"), rawget(p, "final_due"), rawget(p, "days_left")
   end
   for i = 1, #envs do freeze(envs[i]) end
   booted = true

@@ -29,10 +29,22 @@ public struct RawResult: Sendable, Equatable {
     public var invalidCount: Int
     /// Open applications: working days from the as-of date to the final due date (negative when overdue).
     public var daysLeft: Int?
+    /// The year whose calendar file the deadline (status no_calendar) or the working days left need.
+    public var missingCalendarYear: Int? = nil
+    /// What that year's absence leaves unknown, estimated with Monday–Friday working days (暂定).
+    public var provisional: ProvisionalDeadline? = nil
+}
+
+/// A deadline estimated past the last calendar file: Monday–Friday working days, 1 January off.
+/// Only ever shown labelled 暂定, never in a date field.
+public struct ProvisionalDeadline: Sendable, Equatable {
+    public var due: Day?
+    public var finalDue: Day?
+    public var daysLeft: Int?
 }
 
 public enum DeadlineStatus: Int, Sendable, CaseIterable {
-    case onTime = 1, late, pending, paused, overdue
+    case onTime = 1, late, pending, paused, overdue, noCalendar
     public var key: String {
         switch self {
         case .onTime: "on_time"
@@ -40,6 +52,7 @@ public enum DeadlineStatus: Int, Sendable, CaseIterable {
         case .pending: "pending"
         case .paused: "paused"
         case .overdue: "overdue"
+        case .noCalendar: "no_calendar"
         }
     }
     public var chinese: String {
@@ -49,6 +62,7 @@ public enum DeadlineStatus: Int, Sendable, CaseIterable {
         case .pending: "办理中"
         case .paused: "期限中止"
         case .overdue: "已超期"
+        case .noCalendar: "期限待定"
         }
     }
 }
@@ -67,6 +81,9 @@ public final class RuleEngine {
     let keySymbols: [Int32]
     let valueBase: [Int32]
     let outcomeBase: Int32
+    /// Rows accepted in the current run that wait for a calendar file, by the year they need
+    /// (0: the rules did not say). Only this engine's thread touches it (see ParallelRun).
+    var calendarWaits: [Int: CalendarWait] = [:]
     /// Rows of the current chunk this engine stopped because the rules ran away (RunawayRules).
     let strikes = StrikeCounter()
 
@@ -134,12 +151,13 @@ public final class RuleEngine {
 
     /// Runs the rules on one row. `values` are in `policy.columns` order.
     func evaluate(_ values: UnsafeBufferPointer<gr_value>, asOf: Day) throws(LuaFailure) -> RawResult {
-        var out = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0))
+        var out = (Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0), Int64(0),
+                   Int64(0), Int64(0), Int64(0), Int64(0))
         var extra = Int64(asOf.number)
         let status: Int32 = withUnsafeMutableBytes(of: &out) { o in
             keySymbols.withUnsafeBufferPointer { k in
                 gr_call_row(lua.box, evaluateRef, k.baseAddress, values.baseAddress, Int32(values.count),
-                            &extra, 1, o.baseAddress!.assumingMemoryBound(to: Int64.self), 10)
+                            &extra, 1, o.baseAddress!.assumingMemoryBound(to: Int64.self), 14)
             }
         }
         if status != GR_OK {
@@ -149,15 +167,26 @@ public final class RuleEngine {
         @inline(__always) func outOfRange(_ v: Int64) -> Bool {
             v != Int64.min && (v < Int64(Day.firstSupported) || v > Int64(Day.lastSupported))
         }
-        if outOfRange(out.3) || outOfRange(out.4) || outOfRange(out.5) {
-            throw .runtime("规则返回的日期超出公元1年至9999年的范围（start、due 或 final_due）")
+        if outOfRange(out.3) || outOfRange(out.4) || outOfRange(out.5) || outOfRange(out.11) || outOfRange(out.12) {
+            throw .runtime("规则返回的日期超出公元1年至9999年的范围（start、due、final_due 或 provisional）")
         }
         func day(_ v: Int64) -> Day? { v == Int64.min ? nil : Day(number: Int32(v)) }
         func int(_ v: Int64) -> Int? { v == Int64.min ? nil : Int(v) }
-        return RawResult(outcome: Int(out.0) - 1, step: Int(out.1) - 1, regime: int(out.2),
-                         start: day(out.3), due: day(out.4), finalDue: day(out.5),
-                         status: int(out.6).flatMap(DeadlineStatus.init(rawValue:)),
-                         warningCount: int(out.7) ?? 0, invalidCount: int(out.8) ?? 0, daysLeft: int(out.9))
+        var r = RawResult(outcome: Int(out.0) - 1, step: Int(out.1) - 1, regime: int(out.2),
+                          start: day(out.3), due: day(out.4), finalDue: day(out.5),
+                          status: int(out.6).flatMap(DeadlineStatus.init(rawValue:)),
+                          warningCount: int(out.7) ?? 0, invalidCount: int(out.8) ?? 0, daysLeft: int(out.9))
+        if r.status == .noCalendar {
+            // The deadline is not known: whatever the rules put in the deadline fields, they stay empty.
+            r.due = nil
+            r.finalDue = nil
+            r.daysLeft = nil
+        }
+        r.missingCalendarYear = int(out.10)
+        if out.11 != Int64.min || out.12 != Int64.min || out.13 != Int64.min {
+            r.provisional = ProvisionalDeadline(due: day(out.11), finalDue: day(out.12), daysLeft: int(out.13))
+        }
+        return r
     }
 
     /// Runs the rules on the row the decoder holds.

@@ -31,6 +31,12 @@ struct CheckWorkspace {
 
     func remove() { try? FileManager.default.removeItem(at: root) }
 
+    /// The last year rules/calendar/ has a file for.
+    func lastCalendarYear() throws -> Int {
+        let names = try FileManager.default.contentsOfDirectory(atPath: rules + "/calendar")
+        return try #require(names.compactMap { n in n.hasSuffix(".lua") ? Int(n.dropLast(4)) : nil }.max())
+    }
+
     /// Applies an edit script: `=== FILE`, then pairs of `<<<` find / `>>>` replacement blocks;
     /// `=== delete FILE`.
     private func apply(_ script: String) throws {

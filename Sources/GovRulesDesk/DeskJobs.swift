@@ -1,0 +1,182 @@
+import Foundation
+import GovRulesKit
+
+/// Where the desk finds the rules and formats, and how the commands run: the same settings the
+/// command-line flags give.
+public struct DeskSettings: Sendable {
+    public var rules: String?
+    public var reports: String?
+    public var limits = SandboxLimits()
+    public var jobs = 1
+    public init() {}
+}
+
+/// What a command said about a request that did not succeed: the diagnostics as the CLI prints
+/// them (file names as the clerk uploaded them) and the closing note it prints on stderr.
+struct CommandProblems: Error, Sendable {
+    var diagnostics: [Diagnostic]
+    var note: String
+
+    var errors: [Diagnostic] { diagnostics.filter { $0.severity == .error } }
+}
+
+/// A ledger as uploaded, and what classify and due made of it when it arrived.
+struct Upload: Sendable {
+    let id: String
+    let ledgerName: String
+    let ledger: Data
+    let asOf: Day
+    let created: Date
+    /// classify's exit status: 0, or 1 when the ledger has errors (nothing else is shown then).
+    let status: Int32
+    let problems: CommandProblems
+    let summary: ClassifySummary?
+    let due: [DueCommand.Entry]
+}
+
+/// Each desk request as a call to the function its command calls (ClassifyCommand.run,
+/// DueCommand, ExplainCommand.run, ReportCommand.run), on the upload written to a private
+/// workspace: the desk has no path of its own to a result. Every function here blocks; the
+/// server runs them off its event threads.
+enum DeskJobs {
+    /// The ledger's file name as written in the workspace: the clerk's own name, without any
+    /// folder part or control characters, so diagnostics name the file the clerk knows.
+    static func safeName(_ given: String, fallback: String) -> String {
+        var name = MultipartForm.baseName(given).filter { !$0.isASCII || ($0.asciiValue! >= 0x20 && $0 != "\u{7f}") }
+        while name.hasPrefix(".") { name.removeFirst() }
+        if name.count > 120 { name = String(name.suffix(120)) }
+        return name.isEmpty ? fallback : name
+    }
+
+    /// Diagnostics name the workspace path; the clerk uploaded a file name.
+    static func relabel(_ diagnostics: [Diagnostic], in w: Workspace) -> [Diagnostic] {
+        diagnostics.map { d in
+            var d = d
+            d.file = d.file.map(w.unprefix)
+            d.message = w.unprefix(d.message)
+            return d
+        }
+    }
+
+    static func problems(_ outcome: CommandOutcome, in w: Workspace) -> CommandProblems {
+        CommandProblems(diagnostics: relabel(outcome.diagnostics, in: w), note: w.unprefix(outcome.report))
+    }
+
+    static func analyze(id: String, name: String, ledger: Data, asOf: Day, settings: DeskSettings) throws -> Upload {
+        try Workspace.with { w in
+            let path = try w.write(ledger, as: name)
+            var c = ClassifyOptions(ledgers: [path], asOf: asOf)
+            c.rules = settings.rules
+            c.limits = settings.limits
+            c.jobs = settings.jobs
+            c.output = w.path + "/.classified.csv"
+            let classified = ClassifyCommand.run(c)
+            var due: [DueCommand.Entry] = []
+            var problems = problems(classified, in: w)
+            if classified.status == 0 {
+                var d = DueOptions(ledgers: [path], asOf: asOf)
+                d.rules = settings.rules
+                d.limits = settings.limits
+                let (entries, outcome) = DueCommand.list(d)
+                due = entries ?? []
+                if entries == nil { problems = self.problems(outcome, in: w) }
+            }
+            return Upload(id: id, ledgerName: name, ledger: ledger, asOf: asOf, created: Date(),
+                          status: classified.status, problems: problems, summary: classified.summary, due: due)
+        }
+    }
+
+    /// `govrules classify LEDGER --as-of D [--headers zh --bom]`, the file it writes with -o.
+    static func classified(_ u: Upload, chinese: Bool, settings: DeskSettings) throws -> Result<Data, CommandProblems> {
+        try Workspace.with { w in
+            var c = ClassifyOptions(ledgers: [try w.write(u.ledger, as: u.ledgerName)], asOf: u.asOf)
+            c.rules = settings.rules
+            c.limits = settings.limits
+            c.jobs = settings.jobs
+            c.chineseHeaders = chinese
+            c.bom = chinese
+            c.output = w.path + "/.classified.csv"
+            let outcome = ClassifyCommand.run(c)
+            guard outcome.status == 0, let data = w.read(".classified.csv") else { return .failure(problems(outcome, in: w)) }
+            return .success(data)
+        }
+    }
+
+    /// `govrules due LEDGER --as-of D --format csv`.
+    static func dueCSV(_ u: Upload, settings: DeskSettings) throws -> Result<Data, CommandProblems> {
+        try Workspace.with { w in
+            var d = DueOptions(ledgers: [try w.write(u.ledger, as: u.ledgerName)], asOf: u.asOf)
+            d.rules = settings.rules
+            d.limits = settings.limits
+            d.format = .csv
+            var text = ""
+            let outcome = DueCommand.run(d) { text += $0 }
+            guard outcome.status == 0 else { return .failure(problems(outcome, in: w)) }
+            return .success(Data(text.utf8))
+        }
+    }
+
+    /// `govrules explain LEDGER --id ID --as-of D`.
+    static func explain(_ u: Upload, application: String, settings: DeskSettings) throws -> Result<String, CommandProblems> {
+        try Workspace.with { w in
+            var e = ExplainOptions(ledgers: [try w.write(u.ledger, as: u.ledgerName)], id: application, asOf: u.asOf)
+            e.rules = settings.rules
+            e.limits = settings.limits
+            var text = ""
+            let outcome = ExplainCommand.run(e) { text += $0 }
+            guard outcome.status == 0 else { return .failure(problems(outcome, in: w)) }
+            return .success(w.unprefix(text))
+        }
+    }
+
+    struct ReportRequest: Sendable {
+        var year: Int
+        var agency: String?
+        var format: ReportOutputKind
+        /// (file name, bytes) of the files uploaded beside the ledger.
+        var appeals: (String, Data)?
+        var proactive: (String, Data)?
+        var narrative: (String, Data)?
+    }
+
+    /// `govrules report LEDGER --year Y [--agency …] [--appeals …] [--proactive …] [--narrative …] --format F -o FILE`.
+    /// Each input is recorded in the provenance under the name it was uploaded with.
+    static func report(_ u: Upload, _ r: ReportRequest, settings: DeskSettings) throws -> Result<Data, CommandProblems> {
+        try Workspace.with { w in
+            // Each input in its own subfolder, so two uploads with the same name cannot collide.
+            var names: [String: String] = [:]
+            func put(_ file: (String, Data)?, _ folder: String) throws -> String? {
+                guard let (name, data) = file else { return nil }
+                try FileManager.default.createDirectory(atPath: w.path + "/" + folder, withIntermediateDirectories: false,
+                                                        attributes: [.posixPermissions: 0o700])
+                let p = try w.write(data, as: folder + "/" + name)
+                names[p] = name
+                return p
+            }
+            let ledger = try put((u.ledgerName, u.ledger), "ledger")!
+            var o = ReportOptions(ledgers: [ledger], year: r.year)
+            o.appeals = try put(r.appeals, "appeals")
+            o.proactive = try put(r.proactive, "proactive")
+            o.narrative = try put(r.narrative, "narrative")
+            o.agency = r.agency
+            o.format = r.format
+            o.rules = settings.rules
+            o.reports = settings.reports
+            o.limits = settings.limits
+            o.jobs = settings.jobs
+            o.inputNames = names
+            o.output = w.path + "/.report"
+            let outcome = ReportCommand.run(o)
+            guard outcome.status == 0, let data = w.read(".report") else {
+                var p = problems(outcome, in: w)
+                p.diagnostics = p.diagnostics.map { d in
+                    var d = d
+                    d.file = d.file.map { f in names.first { w.unprefix($0.key) == f }?.value ?? f }
+                    return d
+                }
+                return .failure(p)
+            }
+            return .success(data)
+        }
+    }
+}
