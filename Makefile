@@ -13,7 +13,7 @@ BENCH_FLAGS  ?=
 # The holiday facts the calendar is checked against: the shared copy when present, else ours.
 HOLIDAYS     ?= $(firstword $(wildcard ../shared/domain/holidays.json) Tests/data/holidays.json)
 
-.PHONY: deps build release demo test test-desk desk-venv bench install clean
+.PHONY: deps build release demo test test-desk desk-venv bench install install-files clean
 
 ## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
 deps:
@@ -50,6 +50,9 @@ demo: build
 	@sed -n '1,12p' $(DEMO_DIR)/report-2024.txt
 	@echo "…"
 	@echo "The whole report: $(DEMO_DIR)/report-2024.html (open it in a browser; it prints on A4)."
+	@echo
+	@echo "Run it yourself from here:  $(BIN_DEBUG) classify examples/requests.csv --summary"
+	@echo "Or install it (to ~/.local/bin, no root needed) and run it from any folder:  make install && govrules"
 
 ## test: the whole test suite: unit and end-to-end tests, the calendar checked against the
 ## holiday notices, deadlines checked against an independent oracle, and the policy's own test
@@ -79,14 +82,26 @@ desk-venv:
 bench: deps
 	BENCH_BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/bench.sh $(BENCH_FLAGS)
 
-## install: the release binary to $(PREFIX)/bin and the shipped rules and report formats to
-##          $(PREFIX)/share/govrules, where govrules finds them when ./rules and ./reports are absent.
-PREFIX       ?= /usr/local
-install: release
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/govrules
-	install -m 755 $(BIN_RELEASE) $(DESTDIR)$(PREFIX)/bin/govrules
-	rm -rf $(DESTDIR)$(PREFIX)/share/govrules/rules $(DESTDIR)$(PREFIX)/share/govrules/reports
-	cp -R rules reports $(DESTDIR)$(PREFIX)/share/govrules/
+## install: builds the release binary and installs it with the shipped rules and report formats:
+##          $(PREFIX)/bin/govrules and $(PREFIX)/share/govrules/{rules,reports}. Started from any
+##          folder (through PATH or a symlink), govrules finds those copies when ./rules and
+##          ./reports are absent. PREFIX defaults to ~/.local, which needs no root (~/.local/bin is
+##          on PATH on most Linux desktops); `sudo make install PREFIX=/usr/local` installs for everyone.
+##          Installing replaces $(PREFIX)/share/govrules/rules: keep edited rules in a folder of your own.
+PREFIX       ?= $(HOME)/.local
+INSTALL_BIN  ?= $(BIN_RELEASE)
+install: release install-files
+
+## install-files: the same without building; INSTALL_BIN picks the binary (the tests install the debug one).
+install-files:
+	@test -x "$(INSTALL_BIN)" || { echo "error: $(INSTALL_BIN) is not built (run make release, or name a binary with INSTALL_BIN=…)"; exit 1; }
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/govrules"
+	install -m 755 "$(INSTALL_BIN)" "$(DESTDIR)$(PREFIX)/bin/govrules"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/govrules/rules" "$(DESTDIR)$(PREFIX)/share/govrules/reports"
+	cp -R rules reports "$(DESTDIR)$(PREFIX)/share/govrules/"
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/govrules (rules and report formats in $(DESTDIR)$(PREFIX)/share/govrules)."
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) echo "Try it from any folder: govrules classify 台账.csv --summary" ;; \
+	  *) echo "$(PREFIX)/bin is not on your PATH yet: add  export PATH=\"$(PREFIX)/bin:\$$PATH\"  to ~/.profile (or ~/.bashrc), then open a new terminal." ;; esac
 
 clean:
 	rm -rf .build

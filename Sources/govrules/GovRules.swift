@@ -17,6 +17,22 @@ struct GovRules: ParsableCommand {
         version: GovRulesVersion.string,
         subcommands: [Classify.self, Due.self, Explain.self, Report.self, RuleTest.self, Check.self, Serve.self, BenchRules.self]
     )
+
+    /// A bare `govrules` gets the short bilingual usage; a first word that is no command gets
+    /// the nearest one. Everything else is ArgumentParser's.
+    static func main() {
+        let args = Array(CommandLine.arguments.dropFirst())
+        guard let first = args.first else {
+            FileHandle.standardOutput.write(Usage.short.data(using: .utf8)!)
+            return
+        }
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        if !first.hasPrefix("-") && !names.contains(first) {
+            FileHandle.standardError.write(Usage.unknownCommand(first).data(using: .utf8)!)
+            Foundation.exit(64)
+        }
+        main(args)
+    }
 }
 
 /// Flags shared by the commands that run the rules.
@@ -103,6 +119,9 @@ struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run every ledger row through the rules: the input columns followed by the result columns.",
         discussion: """
+        中文：逐件判断台账中每件申请的办理结论、依据条文和答复期限，结果列写在原台账各列之后；\
+        台账有错误时逐条列出（文件:行号、列名、填写的值），不写出任何结果。
+
         Result columns: outcome, outcome_label, basis, recorded, regime, start, due, final_due, status, \
         warnings, step. With -o the file is written atomically: on any error it is left as it was. \
         Without --keep-going, any invalid row means no output; every problem is listed on stderr.
@@ -166,7 +185,14 @@ struct Classify: ParsableCommand {
 struct Due: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open applications with their final due date and working days left, soonest first.",
-        discussion: "Working days left is negative when the application is overdue. 期限中止 means the clock is paused (correction, consultation or fee notice)."
+        discussion: """
+        中文：列出未办结的申请及其最终答复期限、剩余工作日，按到期先后排列；期限待定的申请以“暂定”估算列出。
+
+        Working days left is negative when the application is overdue. 期限中止 means the clock is paused \
+        (correction, consultation or fee notice). 期限待定 (status no_calendar) means the deadline runs into a \
+        year with no calendar file yet: the date and days shown are an estimate marked 暂定 (Monday–Friday, \
+        1 January off), in --format csv only in the provisional_final_due and provisional_days_left columns.
+        """
     )
 
     @Argument(help: ArgumentHelp("Ledgers: CSV files or .xlsx workbooks.", valueName: "ledger"))
@@ -261,6 +287,8 @@ struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render the annual report (政府信息公开工作年度报告) of a year in its statutory format.",
         discussion: """
+        中文：用同一份台账生成该年度的《政府信息公开工作年度报告》，生成前自动核对各表的勾稽关系。
+
         Reports for 2019 and 2020 use 国办公开办函〔2019〕60号, from 2021 国办公开办函〔2021〕30号 (reports/*.json). \
         Table 三 counts the ledger (the recorded decision where the ledger has one); table 四 comes from --appeals, \
         table 二 from --proactive, sections 一、五、六 from --narrative. Every identity of the tables is checked \
@@ -347,7 +375,12 @@ extension ReportOutputKind: ExpressibleByArgument {}
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Explain one application: every decision step with the cells it read and the article it applies, then how the deadline was counted.",
-        discussion: "The output is in Chinese, for the clerk and the policy officer; --format json gives the same trace for machines."
+        discussion: """
+        中文：逐步说明一件申请（--id 申请编号）为何这样认定：每个判断步骤是否适用、读取了台账哪些内容、依据哪一条，\
+        以及答复期限是怎样算出来的。
+
+        The output is in Chinese, for the clerk and the policy officer; --format json gives the same trace for machines.
+        """
     )
 
     @Argument(help: ArgumentHelp("Ledgers: CSV files or .xlsx workbooks.", valueName: "ledger"))

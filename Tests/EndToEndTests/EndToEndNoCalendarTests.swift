@@ -239,25 +239,3 @@ struct EndToEndNoCalendarTests {
         #expect(row["status"] as? String == "pending" && row["final_due"] as? String == "2027-01-04")
     }
 }
-
-/// Runs another program (python3 for the scripts in Tests/scripts) from the repository root.
-enum Tool {
-    static func run(_ program: String, _ args: [String]) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [program] + args
-        p.currentDirectoryURL = E2E.repoRoot
-        let log = E2E.makeTempDir(prefix: "tool").appendingPathComponent("output")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try handle.close()
-        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(at: log.deletingLastPathComponent())
-        return (p.terminationStatus, output)
-    }
-}

@@ -171,27 +171,3 @@ public enum ReportCommand {
         return warnings
     }
 }
-
-/// A folder of data shipped with govrules (rules/, reports/): as given, else `./NAME`, else the
-/// copy installed beside the executable.
-enum ResourceFolder {
-    static func locate(_ given: String?, name: String) throws -> String {
-        let fm = FileManager.default
-        func isDir(_ p: String) -> Bool {
-            var d: ObjCBool = false
-            return fm.fileExists(atPath: p, isDirectory: &d) && d.boolValue
-        }
-        if let given {
-            guard isDir(given) else {
-                throw Diagnostic(code: "\(name)-not-found", "目录 \(given) 不存在或不是目录（--\(name)）")
-            }
-            return given
-        }
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for c in [name, exe.appendingPathComponent("../share/govrules/\(name)").standardized.path, exe.appendingPathComponent(name).path] where isDir(c) {
-            return c
-        }
-        throw Diagnostic(code: "\(name)-not-found",
-            "找不到 \(name)/ 目录：当前目录下没有，程序旁也没有安装的副本；请用 --\(name) 指定")
-    }
-}
