@@ -16,7 +16,8 @@
 #     decoded outside the clock, only the calls into the rules timed) - the baseline of the
 #     host-overhead target;
 #   - for comparison, the same rules under the stock interpreter with no sandbox
-#     (scripts/rules-only.lua: os.clock around the classify loop).
+#     (scripts/rules-only.lua: os.clock around the classify loop);
+#   - govrules classify on the same ledger as an .xlsx workbook, --jobs 1 and 2 (scripts/bench-xlsx.sh).
 # Best of 3 runs (the plain-Lua peer: one run from 1,000,000 rows on). Prints a Markdown table
 # and writes BENCHMARKS.md (machine, versions, table, the issue's target ratios with ✅/❌).
 # A "## Findings" section already in BENCHMARKS.md (written by hand) is kept.
@@ -58,6 +59,8 @@ while [ $# -gt 0 ]; do
 done
 
 say() { printf '== %s\n' "$*" >&2; }
+# shellcheck source=scripts/bench-xlsx.sh
+. scripts/bench-xlsx.sh
 
 # --- tools ------------------------------------------------------------------------------------
 SUDO=""
@@ -236,6 +239,7 @@ for N in $SIZES; do
   R[$N,rules]=$BEST
   row "$ROWS" "rules under stock lua5.4, no sandbox, I/O excluded (scripts/rules-only.lua; os.clock)" "—" "$BEST" "$(fmt_rate "$N" "$BEST")" "—"
   R[$N,mb]=$SIZE_MB
+  bench_xlsx "$N" "$LEDGER"   # the same ledger as an .xlsx workbook (scripts/bench-xlsx.sh)
 done
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -57,3 +57,27 @@ enum XLSXDates {
         return .success(Day(year: 1899, month: 12, day: whole < 60 ? 31 : 30)! + whole)
     }
 }
+
+/// SpreadsheetML's escape for characters XML cannot carry: `_x000D_` is a carriage return, and
+/// `_x005F_` an underscore that starts a literal `_xHHHH_`. Excel writes them in strings.
+enum XLSXEscapes {
+    /// Decodes the escapes in `bytes[from...]` in place.
+    static func decode(_ bytes: inout [UInt8], from start: Int = 0) {
+        guard bytes.count - start >= 7, bytes[start...].contains(UInt8(ascii: "_")) else { return }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        out.append(contentsOf: bytes[..<start])
+        var i = start
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "_"), i + 6 < bytes.count, bytes[i + 1] == UInt8(ascii: "x"), bytes[i + 6] == UInt8(ascii: "_"),
+               let v = UInt32(String(decoding: bytes[(i + 2)...(i + 5)], as: UTF8.self), radix: 16), let u = Unicode.Scalar(v) {
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+                i += 7
+                continue
+            }
+            out.append(bytes[i])
+            i += 1
+        }
+        bytes = out
+    }
+}

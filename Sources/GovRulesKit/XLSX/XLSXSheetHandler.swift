@@ -158,6 +158,7 @@ final class SheetHandler: XMLEventHandler {
             }
             strings.withString(i) { add($0) }
         case .inline, .formulaString:
+            XLSXEscapes.decode(&value)
             value.withUnsafeBufferPointer { add($0) }
         case .bool:
             add(value.first == UInt8(ascii: "1") ? Self.trueText : Self.falseText)

@@ -119,6 +119,7 @@ final class SharedStrings: XMLEventHandler {
     private var inItem = false
     private var inText = false
     private var phoneticDepth = 0
+    private var itemStart = 0
     var failure: Error?
 
     init(file: String) { self.file = file }
@@ -131,7 +132,7 @@ final class SharedStrings: XMLEventHandler {
     }
 
     func start(_ name: XMLName, _ a: XMLAttributes) {
-        if name.is("si") { inItem = true; phoneticDepth = 0 }
+        if name.is("si") { inItem = true; phoneticDepth = 0; itemStart = bytes.count }
         else if name.is("rPh") { phoneticDepth += 1 }
         else if name.is("t") && inItem && phoneticDepth == 0 { inText = true }
     }
@@ -141,6 +142,7 @@ final class SharedStrings: XMLEventHandler {
         else if name.is("rPh") { phoneticDepth -= 1 }
         else if name.is("si") {
             inItem = false
+            XLSXEscapes.decode(&bytes, from: itemStart)
             ends.append(bytes.count)
         }
     }
