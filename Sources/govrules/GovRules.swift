@@ -28,7 +28,8 @@ struct GovRules: ParsableCommand {
         }
         let names = configuration.subcommands.map { $0._commandName } + ["help"]
         if !first.hasPrefix("-") && !names.contains(first) {
-            FileHandle.standardError.write(Usage.unknownCommand(first).data(using: .utf8)!)
+            let visible = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
+            FileHandle.standardError.write(Usage.unknownCommand(first, known: visible).data(using: .utf8)!)
             Foundation.exit(64)
         }
         main(args)

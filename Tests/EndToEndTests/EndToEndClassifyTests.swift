@@ -117,8 +117,17 @@ struct EndToEndClassifyTests {
             #expect(h.unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF }, "not a Chinese header: \(h)")
         }
         #expect(Set(zhResult).count == zhResult.count, "duplicate Chinese result headers")
-        // The data rows are identical.
-        #expect(Array(zhRecords.dropFirst()) == Array(enRecords.dropFirst()))
+        // The data rows are identical, except that statuses and deciding steps are in Chinese too
+        // (issue 11, point 9): 按期办结 for on_time, the step's title for its id.
+        let status = inputCount + resultColumns.firstIndex(of: "status")!
+        let step = inputCount + resultColumns.firstIndex(of: "step")!
+        let zhStatus = ["on_time": "按期办结", "late": "逾期办结", "pending": "办理中", "paused": "期限中止",
+                        "overdue": "已超期", "no_calendar": "期限待定"]
+        for (e, z) in zip(enRecords.dropFirst(), zhRecords.dropFirst()) {
+            #expect(e.indices.filter { $0 != status && $0 != step }.allSatisfy { e[$0] == z[$0] })
+            #expect(zhStatus[e[status]] == z[status], "\(e[status]) → \(z[status])")
+            #expect(z[step] != e[step] && z[step].unicodeScalars.contains { $0.value >= 0x4E00 && $0.value <= 0x9FFF })
+        }
     }
 
     @Test func jsonLinesOneObjectPerRowWithTheSpecKeys() throws {

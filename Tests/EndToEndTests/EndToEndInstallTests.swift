@@ -123,7 +123,7 @@ struct EndToEndInstallTests {
         #expect(r.status == 0)
         #expect(r.stderr.isEmpty)
         #expect(r.stdout.contains("用法 Usage: govrules <命令 command>"))
-        for c in ["classify", "due", "explain", "report", "test", "check"] {
+        for c in ["classify", "due", "explain", "report", "test", "check", "serve"] {
             #expect(r.stdout.contains("\n  \(c) "), "\(c)")
         }
         #expect(r.stdout.contains("逐件分类") && r.stdout.contains("open applications, soonest due first"))
@@ -151,7 +151,7 @@ struct EndToEndInstallTests {
             #expect(r.stderr.contains("Did you mean '\(meant)'?"), "\(r.stderr)")
         } else {
             #expect(!r.stderr.contains("是不是要用"), "\(r.stderr)")
-            #expect(r.stderr.contains("classify、due、explain、report、test、check"))
+            #expect(r.stderr.contains("classify、due、explain、report、test、check、serve"))
         }
     }
 

@@ -40,7 +40,9 @@ struct ResultFields {
         return nil
     }
 
-    init(policy: Policy) {
+    /// - Parameter chinese: statuses and deciding steps in Chinese (期限状态 按期办结, 决定步骤 its
+    ///   title), for `--headers zh`; the default writes their keys, as cli.md specifies.
+    init(policy: Policy, chinese: Bool = false) {
         self.policy = policy
         let basisJoined = policy.outcomes.map { $0.basis.joined(separator: "；") }
         self.basisJoined = basisJoined
@@ -49,8 +51,8 @@ struct ResultFields {
                 + [UInt8(ascii: ",")] + CSVWriter.encode(basisJoined[i])
         }
         keyCells = policy.outcomes.map { CSVWriter.encode($0.key) }
-        statusCells = [[]] + DeadlineStatus.allCases.map { CSVWriter.encode($0.key) }
-        stepCells = policy.steps.map { CSVWriter.encode($0.id) }
+        statusCells = [[]] + DeadlineStatus.allCases.map { CSVWriter.encode(chinese ? $0.chinese : $0.key) }
+        stepCells = policy.steps.map { CSVWriter.encode(chinese ? $0.title : $0.id) }
         regimeCells = policy.regimes.keys.sorted().map { ($0, CSVWriter.encode(String($0))) }
     }
 

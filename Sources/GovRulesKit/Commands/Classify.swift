@@ -60,6 +60,11 @@ public struct ClassifySummary: Sendable {
     /// Only the outcomes and statuses that occur, in the policy's order.
     public var byOutcome: [Count]
     public var byStatus: [Count]
+    /// Applications with no 办结日期 yet: their outcome is what the rules decide on the facts so
+    /// far (暂定), not a decision the office made.
+    public var open: Int = 0
+    public var byOutcomeClosed: [Count] = []
+    public var byOutcomeOpen: [Count] = []
 }
 
 public enum ClassifyCommand {
@@ -76,6 +81,8 @@ public enum ClassifyCommand {
         let writer: CSVWriter
         lazy var rejectWriter = CSVWriter(sink: rejects)
         var counts: [Int]
+        /// Of `counts`, the open applications (no 办结日期).
+        var openCounts: [Int]
         var statusCounts = [Int](repeating: 0, count: DeadlineStatus.allCases.count + 1)
         var total = 0
         var rejected: [Diagnostic] = []
@@ -85,6 +92,7 @@ public enum ClassifyCommand {
         var warningCount = 0
         init(outcomes: Int, writer: CSVWriter? = nil) {
             counts = [Int](repeating: 0, count: outcomes)
+            openCounts = counts
             self.writer = writer ?? CSVWriter(sink: out)
         }
     }
@@ -112,7 +120,7 @@ public enum ClassifyCommand {
             var engines = [engine]
             while engines.count < max(1, o.jobs) { engines.append(try RuleEngine(folder: folder, limits: o.limits)) }
             let policy = engine.policy
-            let fields = ResultFields(policy: policy)
+            let fields = ResultFields(policy: policy, chinese: o.chineseHeaders && o.format == .csv)
             let writer = CSVWriter(sink: sink, bom: o.bom)
             if o.format == .csv {
                 for h in run.unionHeader { try writer.writeField(h) }
@@ -125,6 +133,7 @@ public enum ClassifyCommand {
             if let emit = o.emit { run.warnings.forEach(emit) }
             var rejectedRows = 0
             var counts = [Int](repeating: 0, count: policy.outcomes.count)
+            var openCounts = counts
             var statusCounts = [Int](repeating: 0, count: DeadlineStatus.allCases.count + 1)
             var total = 0
             var rowWarnings: [Diagnostic] = []
@@ -141,6 +150,7 @@ public enum ClassifyCommand {
                 accept: { row, record, input, part in
                     part.total += 1
                     part.counts[row.result.outcome] += 1
+                    if row.replied == nil { part.openCounts[row.result.outcome] += 1 }
                     part.statusCounts[row.result.status?.rawValue ?? 0] += 1
                     for w in row.warnings {
                         part.warningCount += 1
@@ -170,7 +180,7 @@ public enum ClassifyCommand {
                     try part.writer.flush()
                     try part.rejectWriter.flush()
                     total += part.total
-                    for i in counts.indices { counts[i] += part.counts[i] }
+                    for i in counts.indices { counts[i] += part.counts[i]; openCounts[i] += part.openCounts[i] }
                     for i in statusCounts.indices { statusCounts[i] += part.statusCounts[i] }
                     // Every warning is in its row's warnings column; stderr shows the first ones,
                     // so that memory does not grow with a large ledger's warnings.
@@ -245,16 +255,21 @@ public enum ClassifyCommand {
                 outcome.status = 3
                 if !streamed { outcome.diagnostics += rejected }
             }
+            func byOutcome(_ n: [Int]) -> [ClassifySummary.Count] {
+                policy.outcomes.indices.filter { n[$0] > 0 }.map {
+                    ClassifySummary.Count(key: policy.outcomes[$0].key, label: policy.outcomes[$0].label, count: n[$0])
+                }
+            }
+            let closedCounts = zip(counts, openCounts).map { $0 - $1 }
             outcome.summary = ClassifySummary(
                 total: total, rejected: rejectedRows,
-                byOutcome: policy.outcomes.indices.filter { counts[$0] > 0 }.map {
-                    ClassifySummary.Count(key: policy.outcomes[$0].key, label: policy.outcomes[$0].label, count: counts[$0])
-                },
+                byOutcome: byOutcome(counts),
                 byStatus: DeadlineStatus.allCases.filter { statusCounts[$0.rawValue] > 0 }.map {
                     ClassifySummary.Count(key: $0.key, label: $0.chinese, count: statusCounts[$0.rawValue])
-                })
+                },
+                open: openCounts.reduce(0, +), byOutcomeClosed: byOutcome(closedCounts), byOutcomeOpen: byOutcome(openCounts))
             if o.summary {
-                outcome.report += summaryText(policy: policy, counts: counts, statusCounts: statusCounts, total: total,
+                outcome.report += summaryText(policy: policy, closed: closedCounts, open: openCounts, statusCounts: statusCounts, total: total,
                                              rejected: rejectedRows, output: o.output,
                                              rejectsPath: o.keepGoing && !rejected.isEmpty ? o.output.map(rejectsPath(for:)) : nil)
             }
@@ -286,15 +301,24 @@ public enum ClassifyCommand {
         try w.endRecord()
     }
 
-    static func summaryText(policy: Policy, counts: [Int], statusCounts: [Int], total: Int, rejected: Int,
+    /// Closed applications by outcome, then the open ones apart: an open application has no
+    /// decision yet (予以公开 there is only what the rules would decide on the facts so far).
+    static func summaryText(policy: Policy, closed: [Int], open: [Int], statusCounts: [Int], total: Int, rejected: Int,
                             output: String?, rejectsPath: String?) -> String {
-        var s = "分类完成：共 \(total) 件申请"
+        let openTotal = open.reduce(0, +)
+        var s = "分类完成：共 \(total) 件申请（已办结 \(total - openTotal) 件，未办结 \(openTotal) 件）"
         if rejected > 0 { s += "，另有 \(rejected) 行有错误未分类" }
-        s += "。\n\n按办理结论：\n"
+        s += "。\n"
         let labels = policy.outcomes.map { TextWidth.truncate($0.label, to: 40) }
-        let width = zip(labels, counts).filter { $0.1 > 0 }.map { TextWidth.of($0.0) }.max() ?? 0
-        for (i, label) in labels.enumerated() where counts[i] > 0 {
-            s += "  " + label + String(repeating: " ", count: width - TextWidth.of(label)) + "  \(counts[i])\n"
+        let width = labels.indices.filter { closed[$0] + open[$0] > 0 }.map { TextWidth.of(labels[$0]) }.max() ?? 0
+        func list(_ n: [Int]) -> String {
+            labels.indices.filter { n[$0] > 0 }.map {
+                "  " + labels[$0] + String(repeating: " ", count: width - TextWidth.of(labels[$0])) + "  \(n[$0])\n"
+            }.joined()
+        }
+        if total - openTotal > 0 { s += "\n已办结的申请，按办理结论：\n" + list(closed) }
+        if openTotal > 0 {
+            s += "\n未办结的申请（尚未答复；以下是按台账现有内容的暂定结论，不是已作出的决定）：\n" + list(open)
         }
         s += "\n按答复期限：\n"
         for st in DeadlineStatus.allCases where statusCounts[st.rawValue] > 0 {

@@ -76,6 +76,9 @@ public enum ExplainCommand {
             if !o.basis.isEmpty { s += "，依据条例\(o.basis.joined(separator: "、"))" }
             s += "\n  由第\(d + 1)步“\(step.title)”（\(step.id)）作出，规则位于 \(step.file):\(step.line)\n"
         }
+        if e.cells["replied"] == nil {
+            s += "  暂定：这件申请尚未办结（台账未填写办结日期）。以上是按台账现有内容得出的暂定结论，不是已作出的决定；补正、征求意见、缴费等情况变化后，结论可能改变。\n"
+        }
         if let r = e.recorded {
             if r.key == e.outcome?.key {
                 s += "  台账记录的办理结果“\(r.label)”与规则结论一致。\n"
@@ -216,7 +219,7 @@ public enum ExplainCommand {
         func day(_ key: String) -> String { q(d[key].int.flatMap { Int32(exactly: $0) }.map { Day(number: $0).iso }) }
         var s = "{\"id\": \(q(e.id)), \"file\": \(q(e.file)), \"row\": \(e.row), \"as_of\": \(q(e.asOf.iso)),\n"
         s += " \"outcome\": \(q(e.outcome?.key)), \"outcome_label\": \(q(e.outcome?.label)), \"basis\": \(JSONText.array(e.outcome?.basis ?? [])),\n"
-        s += " \"recorded\": \(q(e.recorded?.key)),\n"
+        s += " \"recorded\": \(q(e.recorded?.key)), \"provisional\": \(e.cells["replied"] == nil),\n"
         if let dd = e.decided {
             let st = e.steps[dd].step
             s += " \"decided_by\": {\"step\": \(q(st.id)), \"title\": \(q(st.title)), \"file\": \(q(st.file)), \"line\": \(st.line)},\n"

@@ -9,6 +9,7 @@ public enum Usage {
         ("report", "生成政府信息公开工作年度报告（--year 年份）", "the annual report of a year"),
         ("test", "运行规则测试用例（政策人员）", "run the rule test tables (policy officer)"),
         ("check", "检查规则和报告格式（政策人员）", "check the rules and report formats (policy officer)"),
+        ("serve", "在本机打开办公网页：上传台账、查看到期、下载结果", "the office desk: a local web page for clerks"),
     ]
 
     /// Printed for a bare `govrules`.
