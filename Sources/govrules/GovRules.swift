@@ -137,8 +137,8 @@ struct Classify: ParsableCommand {
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var asOfOption: AsOfOption
 
-    @Option(help: "Output format.")
-    var format: ClassifyOptions.Format = .csv
+    @Option(help: "Output format: csv, jsonl or xlsx (default: xlsx when -o names a .xlsx file, else csv).")
+    var format: ClassifyOptions.Format?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
@@ -146,8 +146,8 @@ struct Classify: ParsableCommand {
     @Flag(name: .long, help: "Write the valid rows and put each invalid row, with its reason, in FILE.rejects.csv (stderr without -o); exit status 3 if any row was rejected.")
     var keepGoing = false
 
-    @Option(name: .long, help: ArgumentHelp("Language of the result column headers: en or zh.", valueName: "en|zh"))
-    var headers: String = "en"
+    @Option(name: .long, help: ArgumentHelp("Language of the result column headers: en or zh (default en; zh, with Chinese status and step values, for xlsx).", valueName: "en|zh"))
+    var headers: String?
 
     @Flag(name: .long, help: "Start the CSV with a UTF-8 byte-order mark (for Excel on Windows).")
     var bom = false
@@ -161,7 +161,7 @@ struct Classify: ParsableCommand {
     @OptionGroup var jobsOption: JobsOption
 
     func validate() throws {
-        guard ["en", "zh"].contains(headers) else { throw ValidationError("--headers must be 'en' or 'zh'.") }
+        if let headers, !["en", "zh"].contains(headers) { throw ValidationError("--headers must be 'en' or 'zh'.") }
         if ledgers.isEmpty { throw ValidationError("Name at least one ledger file.") }
     }
 
@@ -170,10 +170,10 @@ struct Classify: ParsableCommand {
         o.sheet = sheetOption.sheet
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
-        o.format = format
+        o.format = format ?? OutputFormat.fromExtension(output, xlsx: .xlsx, otherwise: .csv)
         o.output = output
         o.keepGoing = keepGoing
-        o.chineseHeaders = headers == "zh"
+        o.chineseHeaders = (headers ?? (o.format == .xlsx ? "zh" : "en")) == "zh"
         o.bom = bom
         o.summary = summary
         o.explain = explain
@@ -207,8 +207,11 @@ struct Due: ParsableCommand {
     @Option(help: ArgumentHelp("Show only applications due within N working days (overdue ones included).", valueName: "N"))
     var within: Int?
 
-    @Option(help: "Output format: table (for a terminal) or csv.")
-    var format: DueOptions.Format = .table
+    @Option(help: "Output format: table (for a terminal), csv or xlsx (default: xlsx when -o names a .xlsx file, else table).")
+    var format: DueOptions.Format?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
 
     func validate() throws {
         if let w = within, w < 0 { throw ValidationError("--within must be zero or more working days.") }
@@ -220,7 +223,8 @@ struct Due: ParsableCommand {
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.within = within
-        o.format = format
+        o.format = format ?? OutputFormat.fromExtension(output, xlsx: .xlsx, otherwise: .table)
+        o.output = output
         try CommandSupport.finish(DueCommand.run(o) { text in
             FileHandle.standardOutput.write(text.data(using: .utf8)!)
         })
@@ -228,6 +232,13 @@ struct Due: ParsableCommand {
 }
 
 extension ClassifyOptions.Format: ExpressibleByArgument {}
+
+/// `-o results.xlsx` chooses the workbook format unless --format says otherwise.
+enum OutputFormat {
+    static func fromExtension<F>(_ output: String?, xlsx: F, otherwise: F) -> F {
+        output.map { $0.lowercased().hasSuffix(".xlsx") } == true ? xlsx : otherwise
+    }
+}
 extension DueOptions.Format: ExpressibleByArgument {}
 
 struct RuleTest: ParsableCommand {

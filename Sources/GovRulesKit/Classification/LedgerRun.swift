@@ -242,6 +242,17 @@ public final class LedgerRun {
 
     public func fileName(input: Int) -> String { inputs[input].map.file }
 
+    /// Per output input column: whether it holds a date column of the rules (in any ledger).
+    func unionColumnIsDate() -> [Bool] {
+        var isDate = [Bool](repeating: false, count: unionHeader.count)
+        for (i, input) in inputs.enumerated() {
+            for (u, f) in unionFields[i].enumerated() {
+                if let f, let c = input.map.columnOfField[f], engine.policy.columns[c].type == .date { isDate[u] = true }
+            }
+        }
+        return isDate
+    }
+
     func hasIdColumn(input: Int) -> Bool { idFields[input] != nil }
 
     /// Bytes in the ledgers from `input` on, when they are regular files (nil for a pipe).

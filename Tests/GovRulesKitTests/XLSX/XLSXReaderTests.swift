@@ -169,6 +169,8 @@ struct XLSXReaderTests {
         #expect(TableFile.columnLetters(25) == "Z")
         #expect(TableFile.columnLetters(26) == "AA")
         #expect(TableFile.columnLetters(16383) == "XFD")
-        #expect(CellReference.column(UnsafeBufferPointer(start: Array("AB12".utf8), count: 4)) == 27)
+        #expect(Array("AB12".utf8).withUnsafeBufferPointer { CellReference.column($0) } == 27)
+        #expect(Array("$C$5".utf8).withUnsafeBufferPointer { CellReference.column($0) } == 2)
+        #expect(Array("XFE1".utf8).withUnsafeBufferPointer { CellReference.column($0) } == nil)
     }
 }
