@@ -41,15 +41,16 @@ demo: build
 	@echo "== govrules due examples/requests.csv --as-of $(DEMO_AS_OF)"
 	$(BIN_DEBUG) due examples/requests.csv --as-of $(DEMO_AS_OF)
 	@echo
-	@echo "== govrules report examples/requests.csv --year 2024 (md, html, txt, json in $(DEMO_DIR)/)"
-	@for f in md html txt json; do \
+	@echo "== govrules report examples/requests.csv --year 2024 (md, html, txt, json, docx in $(DEMO_DIR)/)"
+	@for f in md html txt json docx; do \
 	  $(BIN_DEBUG) report examples/requests.csv --year 2024 --agency 云溪县人民政府办公室 \
 	    --appeals examples/appeals.csv --proactive examples/proactive-2024.csv \
 	    --narrative examples/narrative-2024.md --format $$f -o $(DEMO_DIR)/report-2024.$$f || exit 1; \
 	done
 	@sed -n '1,12p' $(DEMO_DIR)/report-2024.txt
 	@echo "…"
-	@echo "The whole report: $(DEMO_DIR)/report-2024.html (open it in a browser; it prints on A4)."
+	@echo "The whole report: $(DEMO_DIR)/report-2024.html (open it in a browser; it prints on A4)"
+	@echo "and $(DEMO_DIR)/report-2024.docx (Word/WPS/LibreOffice, laid out as an official document)."
 	@echo
 	@echo "Run it yourself from here:  $(BIN_DEBUG) classify examples/requests.csv --summary"
 	@echo "Or install it (to ~/.local/bin, no root needed) and run it from any folder:  make install && govrules"

@@ -61,6 +61,8 @@ ledger.columns = {
   { key = "fee_paid", header = "缴费日期", type = "date", after = "fee_notice" },
   { key = "fee_status", header = "缴费情况", type = "enum", default = "none",
     values = { { "无", "none" }, { "已缴费", "paid" }, { "逾期未缴", "not_paid" } } },
+  -- 信息处理费 collected, in 元 (国办函〔2020〕109号); the annual report sums it ({{收费金额}}).
+  { key = "fee_amount", header = "收费金额", aliases = { "信息处理费", "收费金额（元）", "信息处理费金额" }, type = "integer" },
   { key = "withdrawn", header = "申请人撤回", type = "bool" },
   { key = "replied", header = "办结日期", aliases = { "答复日期" }, type = "date", after = "received" },
   { key = "decision", header = "办理结果", type = "outcome" },

@@ -305,11 +305,16 @@ struct Report: ParsableCommand {
         Table 三 counts the ledger (the recorded decision where the ledger has one); table 四 comes from --appeals, \
         table 二 from --proactive, sections 一、五、六 from --narrative. Every identity of the tables is checked \
         before anything is written.
+
+        --format docx writes a Word document laid out as an official document (GB/T 9704-2012: A4, 仿宋 body, \
+        page numbers "— 1 —"). The provenance (SHA-256 of the rules and inputs, the govrules version) goes into the \
+        metadata of every format (HTML <meta>, Markdown comment, JSON "provenance", docx properties) and is printed \
+        only with --show-provenance. --narrative-skeleton writes a starting narrative file for the year's format.
         """
     )
 
     @Argument(help: ArgumentHelp("Request ledgers (the same files classify reads: CSV or .xlsx).", valueName: "ledger"))
-    var ledgers: [String]
+    var ledgers: [String] = []
 
     @OptionGroup var sheetOption: SheetOption
 
@@ -337,8 +342,14 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Last year's report as JSON (govrules report --format json), to check 上年结转.", valueName: "file"))
     var previous: String?
 
-    @Option(help: "Output format: md, html, txt or json.")
-    var format: ReportOutputKind = .md
+    @Option(help: "Output format: md, html, txt, json or docx (default: from the -o file's extension, else md).")
+    var format: ReportOutputKind?
+
+    @Flag(name: .customLong("show-provenance"), help: "Also print the provenance (SHA-256s, version, checks) at the end of the report.")
+    var showProvenance = false
+
+    @Flag(name: .customLong("narrative-skeleton"), help: "Write a starting narrative (Markdown) for the year's format, with every section, the sub-points the format expects and the figures as {{placeholders}}; no ledger needed.")
+    var narrativeSkeleton = false
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
@@ -358,10 +369,17 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         guard (1990...2200).contains(year) else { throw ValidationError("--year must be a four-digit year.") }
+        if ledgers.isEmpty && !narrativeSkeleton { throw ValidationError("Missing expected argument '<ledger> ...'") }
+        if let output, format == nil, !narrativeSkeleton, ReportOutputKind(fileName: output) == nil,
+           !URL(fileURLWithPath: output).pathExtension.isEmpty {
+            throw ValidationError("Cannot tell the format from '\(output)': use --format md|html|txt|json|docx.")
+        }
     }
 
     func run() throws {
         var o = ReportOptions(ledgers: ledgers, year: year)
+        o.showProvenance = showProvenance
+        o.narrativeSkeleton = narrativeSkeleton
         o.appeals = appeals
         o.proactive = proactive
         o.sheet = sheetOption.sheet

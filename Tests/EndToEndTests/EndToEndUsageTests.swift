@@ -23,6 +23,9 @@ struct EndToEndUsageTests {
         BadFlags(args: ["due", "examples/requests.csv", "--format", "xml"], mentions: "xml"),
         BadFlags(args: ["due", "examples/requests.csv", "--within", "soon"], mentions: "soon"),
         BadFlags(args: ["test", "--format", "xml"], mentions: "xml"),
+        BadFlags(args: ["report", "examples/requests.csv", "--year", "2024", "--format", "pdf"], mentions: "pdf"),
+        BadFlags(args: ["report", "examples/requests.csv", "--year", "2024", "-o", "report-2024.pdf"], mentions: "report-2024.pdf"),
+        BadFlags(args: ["report", "--year", "2024"], mentions: "ledger"),
         BadFlags(args: ["no-such-command"], mentions: "no-such-command"),
     ]
 
@@ -39,7 +42,7 @@ struct EndToEndUsageTests {
         ("due", ["--rules", "--as-of", "--within", "--format"]),
         ("test", ["--rules", "--case", "--format"]),
         ("report", ["--year", "--appeals", "--proactive", "--narrative", "--agency", "--previous", "--format",
-                    "-o", "--rules", "--reports"]),
+                    "-o", "--rules", "--reports", "--show-provenance", "--narrative-skeleton"]),
         ("check", ["--rules", "--reports"]),
     ]
 

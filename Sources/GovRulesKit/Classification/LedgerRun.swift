@@ -14,6 +14,8 @@ public struct ClassifiedRow {
     public let applicantType: Int
     public let received: Day
     public let replied: Day?
+    /// Set only when the run `collectsActivity` (the annual report's narrative figures).
+    public internal(set) var activity: ApplicationActivity? = nil
 
     /// What the annual report counts: the recorded decision when there is one.
     public var countedOutcome: Int { recorded ?? result.outcome }
@@ -39,6 +41,13 @@ public final class LedgerRun {
     let decoder: RowDecoder
     /// Per input: the field holding 申请编号.
     private let idFields: [Int?]
+    /// Whether each classified row carries its `activity` (the report asks; classify does not pay
+    /// for it). Set before the rows run; the workers only read it.
+    public var collectsActivity: Bool {
+        get { activityColumns != nil }
+        set { activityColumns = newValue ? ActivityColumns(engine.policy.columns) : nil }
+    }
+    private var activityColumns: ActivityColumns?
 
     /// - Parameter sheet: which sheet of a workbook ledger to read (name or 1-based number);
     ///   nil: the first visible one.
@@ -193,10 +202,11 @@ public final class LedgerRun {
             let policy = engine.policy
             warnings.append("台账记录的办理结果“\(policy.outcomes[recorded].label)”与规则结论“\(policy.outcomes[raw.outcome].label)”不一致；年度报告按记录的办理结果统计")
         }
-        let row = ClassifiedRow(file: map.file, row: record.row, id: idText, result: raw, warnings: warnings,
+        var row = ClassifiedRow(file: map.file, row: record.row, id: idText, result: raw, warnings: warnings,
                                 recorded: recorded, applicantType: decoder.choice(decoder.applicantTypeColumn!) ?? 0,
                                 received: decoder.day(decoder.receivedColumn!)!,
                                 replied: decoder.repliedColumn.flatMap { decoder.day($0) })
+        if let activityColumns { row.activity = decoder.activity(activityColumns, result: raw) }
         try accept(row, record)
     }
 

@@ -14,8 +14,13 @@ public struct ReportOptions: Sendable {
     public var narrative: String?
     public var agency: String?
     public var previous: String?
-    public var format: ReportOutputKind = .md
+    /// nil: from the output file's extension (report.docx), else md.
+    public var format: ReportOutputKind?
     public var output: String?
+    /// Print the provenance (SHA-256s, version, checks) on the page too, not only in the metadata.
+    public var showProvenance = false
+    /// Write a starting narrative file for the year's format instead of the report (no ledger needed).
+    public var narrativeSkeleton = false
     public var rules: String?
     public var reports: String?
     public var formatSpec: String?
@@ -33,6 +38,11 @@ public struct ReportOptions: Sendable {
 }
 
 public enum ReportCommand {
+    /// The output format: as given, else from the output file's extension, else md.
+    public static func outputKind(_ o: ReportOptions) -> ReportOutputKind {
+        o.format ?? o.output.flatMap { ReportOutputKind(fileName: $0) } ?? .md
+    }
+
     public static func run(_ o: ReportOptions) -> CommandOutcome {
         var warnings: [Diagnostic] = []
         do {
@@ -47,6 +57,15 @@ public enum ReportCommand {
                 let dir = try ResourceFolder.locate(o.reports, name: "reports")
                 format = try ReportFormat.select(year: o.year, reportsDirectory: dir, validOutcomeKeys: keys)
             }
+            if o.narrativeSkeleton {
+                try write(Data(NarrativeSkeleton.text(format: format, year: o.year).utf8), to: o.output)
+                return CommandOutcome(status: 0, diagnostics: warnings)
+            }
+            let kind = outputKind(o)
+            if kind == .docx && o.output == nil && isatty(STDOUT_FILENO) != 0 {
+                throw Diagnostic(code: "report-docx-terminal",
+                    "--format docx 生成的是 Word 文件，不能显示在终端上；请用 -o 指定输出文件，如 -o 2024年度报告.docx。")
+            }
 
             // Every application is classified as of the end of the year; deadlines play no part
             // in the counts, but a row the rules reject must not be silently left out.
@@ -54,6 +73,7 @@ public enum ReportCommand {
                 throw Diagnostic(code: "report-year", "年份 \(o.year) 无效")
             }
             let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: min(yearEnd, Day(year: policy.calendarLastYear, month: 12, day: 31)!), sheet: o.sheet)
+            run.collectsActivity = true
             warnings += run.warnings
             var counter = ApplicationCounter(year: o.year)
             var rejected: [Diagnostic] = []
@@ -64,8 +84,14 @@ public enum ReportCommand {
             do { try ParallelRun(run: run, engines: engines).execute(
                 makePartial: { Part() },
                 accept: { row, _, _, part in
+                    if let amount = row.activity?.feeAmount, amount < 0 {
+                        part.rejected.append(Diagnostic(code: "cell-integer", file: row.file, line: row.row,
+                            "列“收费金额”的值“\(amount)”不是有效的金额。允许：不小于 0 的整数（元），或留空"))
+                        return
+                    }
                     part.apps.append(ReportApplication(applicantType: row.applicantType, received: row.received,
-                                                       replied: row.replied, outcome: outcomeKeys[row.countedOutcome]))
+                                                       replied: row.replied, outcome: outcomeKeys[row.countedOutcome],
+                                                       activity: row.activity))
                 },
                 reject: { problems, _, _, part in part.rejected += problems },
                 merge: { part in
@@ -98,20 +124,24 @@ public enum ReportCommand {
                                         previous: previous, provenance: provenance, allowInconsistent: o.allowInconsistent)
             let report = try buildReport(request)
             warnings += report.warnings
-            let text = report.render(o.format)
-            let sink: OutputSink = try o.output.map { try OutputFile.open(path: $0) } ?? StandardOutputSink()
-            do {
-                try sink.write(text)
-                try sink.commit()
-            } catch {
-                sink.abandon()
-                throw error
-            }
+            try write(try report.renderData(kind, showProvenance: o.showProvenance), to: o.output)
             return CommandOutcome(status: 0, diagnostics: warnings)
         } catch {
             var f = CommandOutcome.failure(error)
             f.diagnostics = warnings + f.diagnostics
             return f
+        }
+    }
+
+    /// To the file atomically (nothing is left half-written), or to standard output.
+    private static func write(_ bytes: Data, to output: String?) throws {
+        let sink: OutputSink = try output.map { try OutputFile.open(path: $0) } ?? StandardOutputSink()
+        do {
+            try bytes.withUnsafeBytes { try sink.write($0) }
+            try sink.commit()
+        } catch {
+            sink.abandon()
+            throw error
         }
     }
 

@@ -275,9 +275,12 @@ public struct Table: Sendable, Equatable {
         public var cells: [Cell]
         /// A row is never split across two pages.
         public var cantSplit: Bool
-        public init(_ cells: [Cell], cantSplit: Bool = true) {
+        /// Keep this row on the same page as the next one (a block's heading row with its rows).
+        public var keepWithNext: Bool
+        public init(_ cells: [Cell], cantSplit: Bool = true, keepWithNext: Bool = false) {
             self.cells = cells
             self.cantSplit = cantSplit
+            self.keepWithNext = keepWithNext
         }
     }
 

@@ -35,11 +35,11 @@ struct DocxBody {
     }
 
     /// `tableSize`: inside a table, the table's type size replaces the role's.
-    private func paragraph(_ p: Paragraph, tableSize: Double?) -> String {
+    private func paragraph(_ p: Paragraph, tableSize: Double?, keepWithNext: Bool = false) -> String {
         let style = DocxStyles.style(p.role, page: document.page)
         let size = tableSize ?? style.size
         var x = "<w:p><w:pPr><w:pStyle w:val=\"\(style.id)\"/>"
-        if p.keepWithNext && !style.keepWithNext { x += "<w:keepNext/>" }
+        if (p.keepWithNext || keepWithNext) && !style.keepWithNext { x += "<w:keepNext/>" }
         let firstLine = p.firstLineIndentCharacters ?? style.firstLineIndent
         if firstLine != style.firstLineIndent || p.rightIndentCharacters > 0 || tableSize != nil {
             x += DocxStyles.indent(firstLine: firstLine, right: p.rightIndentCharacters, size: size)
@@ -109,11 +109,13 @@ struct DocxBody {
                 pr += cellBorders
                 pr += "<w:vAlign w:val=\"\(cell?.verticalAlignment.rawValue ?? "center")\"/>"
                 x += "<w:tc><w:tcPr>\(pr)</w:tcPr>"
+                // Word keeps a row with the next when its paragraphs keep with the next.
+                let keep = t.rows[r].keepWithNext
                 let paragraphs = cell?.paragraphs ?? []
                 if paragraphs.isEmpty {
-                    x += paragraph(Paragraph([], role: .tableCell), tableSize: t.fontSize)
+                    x += paragraph(Paragraph([], role: .tableCell), tableSize: t.fontSize, keepWithNext: keep)
                 } else {
-                    for p in paragraphs { x += paragraph(p, tableSize: t.fontSize) }
+                    for p in paragraphs { x += paragraph(p, tableSize: t.fontSize, keepWithNext: keep) }
                 }
                 x += "</w:tc>"
             }

@@ -2,7 +2,20 @@ import Foundation
 
 /// The output formats of `govrules report`.
 public enum ReportOutputKind: String, CaseIterable, Sendable {
-    case md, txt, html, json
+    case md, txt, html, json, docx
+
+    /// The formats `AnnualReport.render` gives as text (all but docx).
+    public static let textKinds: [ReportOutputKind] = [.md, .txt, .html, .json]
+
+    /// The format an output file's name asks for (report-2024.docx → docx), if any.
+    public init?(fileName: String) {
+        let ext = URL(fileURLWithPath: fileName).pathExtension.lowercased()
+        switch ext {
+        case "markdown": self = .md
+        case "htm": self = .html
+        default: self.init(rawValue: ext)
+        }
+    }
 }
 
 /// What a report was made from, printed in every output (JSON `provenance`, a footer elsewhere).
@@ -87,13 +100,31 @@ public struct AnnualReport: Sendable {
     public let warnings: [Diagnostic]
     let document: ReportDocument
 
-    public func render(_ kind: ReportOutputKind) -> String {
+    /// A text format (`ReportOutputKind.textKinds`); docx is bytes: use `renderData`.
+    /// The provenance (SHA-256s, version, checks) is metadata unless `showProvenance`: an HTML
+    /// <meta>/comment, a Markdown comment, the JSON `provenance` key (always); txt has no place
+    /// for metadata and leaves it out.
+    public func render(_ kind: ReportOutputKind, showProvenance: Bool = false) -> String {
         switch kind {
-        case .txt: return TextRenderer.render(self)
-        case .md: return MarkdownRenderer.render(self)
-        case .html: return HTMLRenderer.render(self)
+        case .txt: return TextRenderer.render(self, showProvenance: showProvenance)
+        case .md: return MarkdownRenderer.render(self, showProvenance: showProvenance)
+        case .html: return HTMLRenderer.render(self, showProvenance: showProvenance)
         case .json: return JSONRenderer.render(self)
+        case .docx: preconditionFailure("render(.docx): a .docx is binary; use renderData(.docx)")
         }
+    }
+
+    /// Any format as the bytes of its file.
+    public func renderData(_ kind: ReportOutputKind, showProvenance: Bool = false) throws -> Data {
+        switch kind {
+        case .docx: return try DocxWriter.write(document(showProvenance: showProvenance))
+        default: return Data(render(kind, showProvenance: showProvenance).utf8)
+        }
+    }
+
+    /// The report as a format-neutral document (what the .docx is written from).
+    public func document(showProvenance: Bool = false) -> Document {
+        DocxRenderer.document(self, showProvenance: showProvenance)
     }
 }
 
@@ -166,8 +197,13 @@ public func buildReport(_ request: ReportRequest) throws -> AnnualReport {
     errors += proactive.errors
     warnings += proactive.warnings
 
+    let activity = request.counter.activity
     let figures = FigureNames(year: year, agency: request.agency, format: format, applications: applications,
-                              appeals: appeals, proactive: proactive.figures)
+                              appeals: appeals, proactive: proactive.figures, activity: activity)
+    if activity.feesPaidWithoutAmount > 0 {
+        warnings.append(Diagnostic(.warning, code: "report-fee-amount-missing",
+            "\(activity.feesPaidWithoutAmount) 件本年度已缴费的申请未填写“收费金额”，{{收费金额}} 未计入这些申请。"))
+    }
 
     // Title: without an agency, the line that names it is left out.
     var title: [String] = []

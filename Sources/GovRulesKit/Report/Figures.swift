@@ -16,7 +16,7 @@ struct FigureNames {
     func value(_ name: String) -> String? { values[normalizeLabel(name)] }
 
     init(year: Int, agency: String?, format: ReportFormat, applications: ApplicationTable,
-         appeals: AppealTable, proactive: ProactiveFigures) {
+         appeals: AppealTable, proactive: ProactiveFigures, activity: ActivityFigures = ActivityFigures()) {
         add("year", String(year))
         add("年度", String(year))
         if let agency, !agency.isEmpty {
@@ -27,6 +27,21 @@ struct FigureNames {
         add("format.title", format.title)
         add("format.document_title", format.coverDocument.title)
         add("format.document_number", format.coverDocument.number)
+
+        // What table 三 does not show (ActivityFigures): deadlines, consultations, extensions, fees.
+        for (names, value) in [
+            (["按期办结", "closed.on_time"], activity.closedOnTime),
+            (["逾期办结", "closed.late"], activity.closedLate),
+            (["年末逾期未办结", "overdue_at_year_end"], activity.overdueAtYearEnd),
+            (["征求意见", "consulted"], activity.consulted),
+            (["延期答复", "extended"], activity.extended),
+            (["收费通知", "fee.notices"], activity.feeNotices),
+            (["收费件数", "fee.paid"], activity.feesPaid),
+            (["收费金额", "fee.amount"], activity.feeAmount),
+            (["逾期未缴费", "fee.not_paid"], activity.feesNotPaid),
+        ] {
+            for name in names { add(name, String(value)) }
+        }
 
         // Table 三: row.column, and row alone for its 总计.
         var columnNames: [(names: [String], index: Int)] = []

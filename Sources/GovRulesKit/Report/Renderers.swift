@@ -17,6 +17,11 @@ extension AnnualReport {
 
     /// The report title on one line (for <title> and the Markdown heading).
     var titleText: String { document.title.joined() }
+
+    /// The provenance as the text of an HTML/Markdown comment ("--" cannot appear in one).
+    var provenanceComment: String {
+        "<!--\n" + provenanceLines.map { $0.replacingOccurrences(of: "--", with: "- -") }.joined(separator: "\n") + "\n-->"
+    }
 }
 
 /// Marks the start of the provenance footer in the plain-text report.
@@ -26,7 +31,7 @@ let provenanceRule = String(repeating: "-", count: 40)
 /// per line; each table row as its cells, one per line after a tab, then an empty line; a cell merged
 /// down from the row above shows as an empty cell.
 enum TextRenderer {
-    static func render(_ report: AnnualReport) -> String {
+    static func render(_ report: AnnualReport, showProvenance: Bool) -> String {
         var out: [String] = report.document.title
         out.append("")
         for block in report.document.preamble { out += lines(block) }
@@ -34,9 +39,11 @@ enum TextRenderer {
             out.append(section.heading)
             for block in section.blocks { out += lines(block) }
         }
-        out.append("")
-        out.append(provenanceRule)
-        out += report.provenanceLines
+        if showProvenance {
+            out.append("")
+            out.append(provenanceRule)
+            out += report.provenanceLines
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -59,15 +66,19 @@ enum TextRenderer {
 /// Markdown: headings and paragraphs in Markdown; the tables as HTML tables (Markdown tables
 /// cannot merge cells, and the statutory layout needs merged cells).
 enum MarkdownRenderer {
-    static func render(_ report: AnnualReport) -> String {
+    static func render(_ report: AnnualReport, showProvenance: Bool) -> String {
         var out: [String] = ["# " + report.titleText, ""]
         for block in report.document.preamble { out += lines(block) }
         for section in report.document.sections {
             out += ["## " + section.heading, ""]
             for block in section.blocks { out += lines(block) }
         }
-        out += ["---", ""]
-        out += report.provenanceLines.map { "<small>\(HTMLRenderer.escape($0))</small><br>" }
+        if showProvenance {
+            out += ["---", ""]
+            out += report.provenanceLines.map { "<small>\(HTMLRenderer.escape($0))</small><br>" }
+        } else {
+            out.append(report.provenanceComment)
+        }
         return out.joined(separator: "\n") + "\n"
     }
 
@@ -84,14 +95,21 @@ enum MarkdownRenderer {
 /// One self-contained HTML file: inline CSS, no scripts, no fonts or images from the network;
 /// A4 pages when printed.
 enum HTMLRenderer {
-    static func render(_ report: AnnualReport) -> String {
+    static func render(_ report: AnnualReport, showProvenance: Bool) -> String {
+        let p = report.provenance
         var out: [String] = [
             "<!DOCTYPE html>",
             "<html lang=\"zh-CN\">",
             "<head>",
             "<meta charset=\"utf-8\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-            "<meta name=\"generator\" content=\"\(escape(report.provenance.generatedBy))\">",
+            "<meta name=\"generator\" content=\"\(escape(p.generatedBy))\">",
+            "<meta name=\"govrules:format\" content=\"\(escape(report.format.name))\">",
+            "<meta name=\"govrules:rules-sha256\" content=\"\(escape(p.rulesSHA256 ?? ""))\">",
+        ]
+        out += p.inputs.map { "<meta name=\"govrules:input\" content=\"\(escape($0.path)) \(escape($0.sha256))\">" }
+        out += [
+            report.provenanceComment,
             "<title>\(escape(report.titleText))</title>",
             "<style>",
             css,
@@ -108,9 +126,11 @@ enum HTMLRenderer {
             for block in section.blocks { out += lines(block) }
             out.append("</section>")
         }
-        out.append("<footer class=\"provenance\">")
-        out += report.provenanceLines.map { "<p>\(escape($0))</p>" }
-        out.append("</footer>")
+        if showProvenance {
+            out.append("<footer class=\"provenance\">")
+            out += report.provenanceLines.map { "<p>\(escape($0))</p>" }
+            out.append("</footer>")
+        }
         out += ["</article>", "</body>", "</html>"]
         return out.joined(separator: "\n") + "\n"
     }

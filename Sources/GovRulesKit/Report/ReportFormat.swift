@@ -39,6 +39,30 @@ public struct ReportFormat: Sendable, Equatable {
         /// Exact heading text, e.g. 一、总体情况.
         public var heading: String
         public var content: Content
+        /// For prose sections: what `report --narrative-skeleton` writes under the heading.
+        public var skeleton: Skeleton?
+
+        public init(key: String, heading: String, content: Content, skeleton: Skeleton? = nil) {
+            self.key = key
+            self.heading = heading
+            self.content = content
+            self.skeleton = skeleton
+        }
+    }
+
+    /// A starting text for a prose section: a hint (printed as a comment), paragraphs (figures as
+    /// `{{name}}`), and the sub-points the format expects, each with its own hint and paragraphs.
+    public struct Skeleton: Codable, Sendable, Equatable {
+        public var hint: String?
+        public var text: [String]?
+        public var points: [Point]?
+
+        public struct Point: Codable, Sendable, Equatable {
+            /// The sub-heading, e.g. （一）主动公开.
+            public var heading: String
+            public var hint: String?
+            public var text: [String]?
+        }
     }
 
     // MARK: table 二

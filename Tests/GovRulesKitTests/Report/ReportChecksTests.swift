@@ -98,7 +98,7 @@ import Testing
         #expect(report.warnings.filter { $0.code == "report-check-failed" }.map(\.severity) == [.warning, .warning])
         let json2 = report.render(.json)
         #expect(json2.contains(#"{"name": "previous.natural_person", "ok": false, "detail": "自然人列：本年二、上年结转政府信息公开申请数量为 2，而 2019 年度报告的四、结转下年度继续办理为 3"}"#))
-        #expect(report.render(.txt).contains("数据核对：48 项中 2 项未通过（previous.natural_person、previous.total）。"))
+        #expect(report.render(.txt, showProvenance: true).contains("数据核对：48 项中 2 项未通过（previous.natural_person、previous.total）。"))
     }
 
     @Test func previousReportMustBeAReport() {

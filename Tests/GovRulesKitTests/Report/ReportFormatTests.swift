@@ -85,7 +85,7 @@ import Testing
         let e = try #require(errors.first)
         #expect(e.code == "report-format-unknown-outcome")
         #expect(e.file == "reports/broken.json")
-        #expect(e.line == 88)
+        #expect(e.line == 91)
         #expect(e.message.contains("未知的结果键 withheld.query_mater"))
         #expect(e.message.contains("withheld.query_matter"), "lists the valid keys")
     }
