@@ -147,4 +147,24 @@ struct EndToEndXLSXReadTests {
         #expect(explain.status == 0, "\(explain.stderr)")
         #expect(explain.stdout.contains("requestsTwin.xlsx 第45行"))
     }
+
+    /// A policy officer's test table kept as a workbook runs like its CSV.
+    @Test func ruleTestsTable() throws {
+        let x = E2E.run(["test", E2E.fixture("xlsx/ruleTestsTable.xlsx")])
+        let c = E2E.run(["test", "rules/tests/decisions.csv"])
+        #expect(x.status == 0, "\(x.stdout)\(x.stderr)")
+        #expect(x.stdout.hasSuffix("58 passed, 0 failed\n"), "\(x.stdout)")
+        #expect(x.stdout.replacingOccurrences(of: E2E.fixture("xlsx/ruleTestsTable.xlsx"), with: "rules/tests/decisions.csv") == c.stdout)
+    }
+
+    /// report --appeals and --proactive as workbooks give the report the CSVs give.
+    @Test func reportReadsWorkbookAppealsAndProactive() throws {
+        let args = ["report", "examples/requests.csv", "--year", "2024", "--agency", "云溪县人民政府办公室", "--format", "json"]
+        let x = E2E.run(args + ["--appeals", E2E.fixture("xlsx/appealsTwin.xlsx"), "--proactive", E2E.fixture("xlsx/proactiveTwin.xlsx")])
+        let c = E2E.run(args + ["--appeals", "examples/appeals.csv", "--proactive", "examples/proactive-2024.csv"])
+        #expect(x.status == 0, "\(x.stderr)")
+        func body(_ s: String) -> [String] { s.split(separator: "\n").map(String.init).filter { !$0.contains("sha256") && !$0.contains("\"path\"") } }
+        #expect(body(x.stdout) == body(c.stdout))
+        #expect(body(x.stdout).count > 20)
+    }
 }

@@ -36,6 +36,14 @@ src = os.path.join(TMP, "requestsTwin.csv")
 shutil.copyfile(os.path.join(ROOT, "examples", "requests.csv"), src)
 put(soffice(src, "xlsx", "CSV:44,34,76,1"), "requestsTwin.xlsx")
 
+# ruleTestsTable.xlsx, appealsTwin.xlsx, proactiveTwin.xlsx: rules/tests/decisions.csv,
+# examples/appeals.csv and examples/proactive-2024.csv saved as .xlsx by LibreOffice the same way.
+for name, origin in [("ruleTestsTable", "rules/tests/decisions.csv"), ("appealsTwin", "examples/appeals.csv"),
+                     ("proactiveTwin", "examples/proactive-2024.csv")]:
+    src = os.path.join(TMP, name + ".csv")
+    shutil.copyfile(os.path.join(ROOT, origin), src)
+    put(soffice(src, "xlsx", "CSV:44,34,76,1"), name + ".xlsx")
+
 # libreOfficeMixedDates.xlsx: a flat ODS spreadsheet saved as .xlsx by LibreOffice. The 收到日期
 # column mixes real date cells (two date formats) with dates typed as text, as clerks do; a
 # merged header cell spans the 备注 columns.
