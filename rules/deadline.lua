@@ -28,6 +28,7 @@ local LATE_CORRECTION = "补正告知晚于收到申请后" .. CORRECTION_NOTICE
   "个工作日（第三十条）：收到 %s，告知 %s，相隔%d个工作日"
 local LATE_CONSULTATION = "征求意见超过" .. CONSULTATION_DAYS ..
   "个工作日（第三十二条、第三十四条）：%s 至 %s，共%d个工作日"
+local ZERO_EXTENSION = "延期答复为“是”但延期工作日数为0：答复期限未延长；如确已批准延期，请填写延长的工作日数"
 local LATE_FEE = "缴费晚于收费通知后" .. FEE_PAYMENT_DAYS ..
   "个工作日（%s 通知，%s 缴费，相隔%d个工作日）：应按逾期未缴费、视为放弃申请办结"
 
@@ -75,6 +76,12 @@ local function compute(c, a, as_of)
   local warnings
 
   local ext = a.extension_days
+  local extended = a.extended
+  -- 延期工作日数为0：不延长。延期答复为“是”时只是提示（不拒绝该行），为空或“否”时就是未延期。
+  if ext == 0 then
+    if extended then warnings = { ZERO_EXTENSION } end
+    ext, extended = nil, false
+  end
   if ext ~= nil then
     if a.extended == false then
       r.invalid = { { column = "extension_days",
@@ -118,7 +125,7 @@ local function compute(c, a, as_of)
     local stop = closed or as_of
     local paused = paused_days(c, a.consult_start, a.consult_end or stop, a.fee_notice, a.fee_paid or stop)
     local extension = 0
-    if a.extended or ext then extension = ext or rg.max_extension end
+    if extended or ext then extension = ext or rg.max_extension end
     r.paused_days, r.extension_days = paused, extension
     r.final_due = c.add(due, paused + extension)
   end

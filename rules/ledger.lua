@@ -16,8 +16,9 @@
 
 local ledger = {}
 
+-- 序号 (a running row number) is never 申请编号: the host keeps it as a passthrough column.
 ledger.columns = {
-  { key = "id", header = "申请编号", aliases = { "编号", "序号" }, type = "text", required = true },
+  { key = "id", header = "申请编号", aliases = { "编号" }, type = "text", required = true },
   { key = "received", header = "收到日期", aliases = { "收到申请日期", "受理日期" }, type = "date", required = true },
   { key = "applicant_type", header = "申请人类型", type = "enum", required = true,
     values = { { "自然人", "natural_person" }, { "商业企业", "business" }, { "科研机构", "research" },

@@ -183,9 +183,10 @@ WARN_CORRECTION = "补正告知晚于收到申请后7个工作日"
 WARN_CONSULT = "征求意见超过15个工作日"
 WARN_FEE = "缴费晚于收费通知后20个工作日"
 WARN_AGREED = "延迟答复期限被忽略：数量频次明显超过合理范围不是理由合理"
+WARN_ZERO_EXTENSION = "延期答复为是但延期工作日数为0：不延长"
 # One keyword per warning kind, used to match govrules' own wording.
 KIND_KEYWORDS = {WARN_CORRECTION: "补正告知", WARN_CONSULT: "征求意见",
-                 WARN_FEE: "缴费", WARN_AGREED: "延迟答复期限"}
+                 WARN_FEE: "缴费", WARN_AGREED: "延迟答复期限", WARN_ZERO_EXTENSION: "延期工作日数为0"}
 
 
 def compute(cal, a, as_of):
@@ -205,6 +206,9 @@ def compute(cal, a, as_of):
     if a["fee_notice"] and a["fee_paid"] and \
             a["fee_paid"] > cal.add(a["fee_notice"], FEE_PAYMENT_DAYS):
         r["warnings"].append(WARN_FEE)
+    # extension_days = 0 adds nothing; with extended = 是 it is a warning, not an error.
+    if a["extension_days"] == 0 and a["extended"]:
+        r["warnings"].append(WARN_ZERO_EXTENSION)
     agreed = a["agreed_due"] if a["excessive"] == "reasonable" else None
     if a["agreed_due"] and agreed is None:
         r["warnings"].append(WARN_AGREED)

@@ -13,6 +13,8 @@ struct LuaToken: Equatable {
     var kind: Kind
     var text: String
     var line: Int
+    /// Byte offset of the token's first byte in the source (for columns in messages).
+    var offset: Int = 0
 
     func isSymbol(_ s: String) -> Bool { kind == .symbol && text == s }
     func isKeyword(_ s: String) -> Bool { kind == .keyword && text == s }
@@ -82,11 +84,12 @@ enum LuaLexer {
                 continue
             }
             let startLine = line
+            let startOffset = i
             if isNameStart(c) {
                 let s = i
                 while i < n && (isNameStart(b[i]) || isDigit(b[i])) { i += 1 }
                 let text = String(decoding: b[s..<i], as: UTF8.self)
-                tokens.append(LuaToken(kind: keywords.contains(text) ? .keyword : .name, text: text, line: startLine))
+                tokens.append(LuaToken(kind: keywords.contains(text) ? .keyword : .name, text: text, line: startLine, offset: startOffset))
                 continue
             }
             if isDigit(c) || (c == 0x2E && isDigit(at(i + 1))) {
@@ -99,15 +102,15 @@ enum LuaLexer {
                     previous = d
                     i += 1
                 }
-                tokens.append(LuaToken(kind: .number, text: String(decoding: b[s..<i], as: UTF8.self), line: startLine))
+                tokens.append(LuaToken(kind: .number, text: String(decoding: b[s..<i], as: UTF8.self), line: startLine, offset: startOffset))
                 continue
             }
             if c == 0x22 || c == 0x27 {
-                tokens.append(LuaToken(kind: .string, text: readShortString(b, &i, &line), line: startLine))
+                tokens.append(LuaToken(kind: .string, text: readShortString(b, &i, &line), line: startLine, offset: startOffset))
                 continue
             }
             if let level = longBracketLevel(i) {
-                tokens.append(LuaToken(kind: .string, text: readLong(level: level), line: startLine))
+                tokens.append(LuaToken(kind: .string, text: readLong(level: level), line: startLine, offset: startOffset))
                 continue
             }
             var matched: String?
@@ -115,14 +118,14 @@ enum LuaLexer {
                 matched = s; break
             }
             if let m = matched {
-                tokens.append(LuaToken(kind: .symbol, text: m, line: startLine))
+                tokens.append(LuaToken(kind: .symbol, text: m, line: startLine, offset: startOffset))
                 i += m.utf8.count
                 continue
             }
             // Any other byte (including stray UTF-8 outside strings) is a one-character symbol.
             var len = 1
             if c >= 0xC0 { while i + len < n && (b[i + len] & 0xC0) == 0x80 { len += 1 } }
-            tokens.append(LuaToken(kind: .symbol, text: String(decoding: b[i..<(i + len)], as: UTF8.self), line: startLine))
+            tokens.append(LuaToken(kind: .symbol, text: String(decoding: b[i..<(i + len)], as: UTF8.self), line: startLine, offset: startOffset))
             i += len
         }
         return tokens

@@ -14,6 +14,12 @@ public struct ClassifiedRow {
     public let applicantType: Int
     public let received: Day
     public let replied: Day?
+    /// How some of the row's cells were read (a date with a time of day, an Excel serial
+    /// number): shown on stderr with their own codes and in the output's warnings column.
+    public var cellWarnings: [Diagnostic] = []
+
+    /// Every warning's text, as the output's warnings column holds them.
+    public var allWarnings: [String] { cellWarnings.isEmpty ? warnings : warnings + cellWarnings.map(\.message) }
     /// Set only when the run `collectsActivity` (the annual report's narrative figures).
     public internal(set) var activity: ApplicationActivity? = nil
 
@@ -61,11 +67,11 @@ public final class LedgerRun {
         for path in ledgers {
             do {
                 let reader = try TableFile.open(path: path, sheet: sheet)
-                guard let header = try reader.next() else {
+                guard let header = try HeaderSearch.locate(in: reader, file: path, columns: policy.columns) else {
                     throw Diagnostic(code: "ledger-empty", file: path,
-                        "台账文件是空的：第一行应为表头（如 申请编号,收到日期,申请人类型,…）")
+                        "台账文件是空的：前\(HeaderSearch.searchRows)行内应有表头（如 申请编号,收到日期,申请人类型,…）")
                 }
-                let map = try HeaderMap(header: header.strings, file: path, policy: policy)
+                let map = try HeaderMap(header, file: path, columns: policy.columns)
                 map.columnLetters = reader.namesColumnsByLetter
                 warnings += map.warnings + reader.warnings(headerRow: header.row)
                 inputs.append((reader, map))
@@ -205,7 +211,8 @@ public final class LedgerRun {
         var row = ClassifiedRow(file: map.file, row: record.row, id: idText, result: raw, warnings: warnings,
                                 recorded: recorded, applicantType: decoder.choice(decoder.applicantTypeColumn!) ?? 0,
                                 received: decoder.day(decoder.receivedColumn!)!,
-                                replied: decoder.repliedColumn.flatMap { decoder.day($0) })
+                                replied: decoder.repliedColumn.flatMap { decoder.day($0) },
+                                cellWarnings: decoder.cellWarnings)
         if let activityColumns { row.activity = decoder.activity(activityColumns, result: raw) }
         try accept(row, record)
     }

@@ -27,6 +27,7 @@ import Foundation
 /// | `step-compare-type` | error | a step compares a bool/list/date/integer column with a string |
 /// | `step-unknown-field` | error | a step reads a field that is no ledger column |
 /// | `calendar-year-missing` | warning | a year from 2018 through next year without a calendar file |
+/// | `calendar-work-weekday`, `calendar-off-overlap`, `calendar-off-outside-year`, … | error | calendar data that cannot be right (CalendarChecks) |
 public struct CheckOptions: Sendable {
     public var rules: String?
     public var reports: String?
@@ -98,6 +99,7 @@ public enum CheckCommand {
             result.rowsEvaluated = found.rowsEvaluated
             out += reachability(found, policy: policy, search: search, engine: engine)
             out += calendar(policy, folder: engine.folder, today: o.today, fromYear: o.calendarFromYear)
+            out += CalendarChecks.findings(CalendarFile.all(in: engine.folder)).map(\.diagnostic)
         }
 
         // 3, 8. Report formats.

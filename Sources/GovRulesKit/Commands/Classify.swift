@@ -169,6 +169,11 @@ public enum ClassifyCommand {
                     part.counts[row.result.outcome] += 1
                     if row.replied == nil { part.openCounts[row.result.outcome] += 1 }
                     part.statusCounts[row.result.status?.rawValue ?? 0] += 1
+                    for d in row.cellWarnings {
+                        part.warningCount += 1
+                        guard part.warnings.count < ClassifyCommand.warningsShown else { continue }
+                        part.warnings.append(d)
+                    }
                     for w in row.warnings {
                         part.warningCount += 1
                         guard part.warnings.count < ClassifyCommand.warningsShown else { continue }
@@ -315,7 +320,7 @@ public enum ClassifyCommand {
         try w.writeDate(r.due)
         try w.writeDate(r.finalDue)
         try w.writeEncoded(f.statusCells[r.status?.rawValue ?? 0])
-        if row.warnings.isEmpty { try w.writeEncoded([]) } else { try w.writeField(row.warnings.joined(separator: "；")) }
+        if row.warnings.isEmpty && row.cellWarnings.isEmpty { try w.writeEncoded([]) } else { try w.writeField(row.allWarnings.joined(separator: "；")) }
         try w.writeEncoded(r.step >= 0 && r.step < f.stepCells.count ? f.stepCells[r.step] : [])
         if explain { try w.writeField(f.stepExplanation(r)) }
         try w.endRecord()
@@ -358,7 +363,7 @@ extension OutputSink {
         s += "\"basis\": \(JSONText.array(o.basis)), \"recorded\": \(JSONText.quote(row.recorded.map { f.policy.outcomes[$0].key })), "
         s += "\"regime\": \(JSONText.quote(r.regime.map(String.init))), \"start\": \(JSONText.quote(r.start?.iso)), "
         s += "\"due\": \(JSONText.quote(r.due?.iso)), \"final_due\": \(JSONText.quote(r.finalDue?.iso)), "
-        s += "\"status\": \(JSONText.quote(r.status?.key)), \"warnings\": \(JSONText.array(row.warnings)), "
+        s += "\"status\": \(JSONText.quote(r.status?.key)), \"warnings\": \(JSONText.array(row.allWarnings)), "
         s += "\"step\": \(JSONText.quote(f.stepID(r))), \"file\": \(JSONText.quote(row.file)), \"row\": \(row.row)"
         if explain { s += ", \"explain\": \(JSONText.quote(f.stepExplanation(r)))" }
         s += "}\n"

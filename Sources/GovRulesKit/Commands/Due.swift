@@ -103,7 +103,9 @@ public enum DueCommand {
             let subjectColumn = engine.policy.columns.firstIndex { $0.key == "subject" }
             var entries: [Entry] = []
             var rejected: [Diagnostic] = []
+            var cellWarnings: [Diagnostic] = []
             do { try run.run(accept: { row, record, input in
+                CellWarnings.keep(row.cellWarnings, in: &cellWarnings)
                 guard row.replied == nil else { return }
                 let subjectField = subjectColumn.flatMap { run.inputs[input].map.fieldOfColumn[$0] }
                 entries.append(Entry(id: row.id, received: row.received, finalDue: row.result.finalDue,
@@ -129,7 +131,7 @@ public enum DueCommand {
                 }
             }
             if let n = o.within { entries = entries.filter { ($0.sortDaysLeft ?? Int.max) <= n } }
-            return (entries, CommandOutcome(status: 0, diagnostics: run.warnings + run.calendarWarnings()))
+            return (entries, CommandOutcome(status: 0, diagnostics: run.warnings + cellWarnings + run.calendarWarnings()))
         } catch {
             return (nil, .failure(error))
         }

@@ -80,10 +80,12 @@ public enum ReportCommand {
             var engines = [engine]
             while engines.count < max(1, o.jobs) { engines.append(try RuleEngine(folder: folder, limits: o.limits)) }
             let outcomeKeys = policy.outcomes.map(\.key)
-            final class Part { var apps: [ReportApplication] = []; var rejected: [Diagnostic] = [] }
+            final class Part { var apps: [ReportApplication] = []; var rejected: [Diagnostic] = []; var cellWarnings: [Diagnostic] = [] }
+            var cellWarnings: [Diagnostic] = []
             do { try ParallelRun(run: run, engines: engines).execute(
                 makePartial: { Part() },
                 accept: { row, _, _, part in
+                    CellWarnings.keep(row.cellWarnings, in: &part.cellWarnings)
                     if let amount = row.activity?.feeAmount, amount < 0 {
                         part.rejected.append(Diagnostic(code: "cell-integer", file: row.file, line: row.row,
                             "列“收费金额”的值“\(amount)”不是有效的金额。允许：不小于 0 的整数（元），或留空"))
@@ -97,8 +99,10 @@ public enum ReportCommand {
                 merge: { part in
                     counter.add(contentsOf: part.apps)
                     rejected += part.rejected
+                    CellWarnings.keep(part.cellWarnings, in: &cellWarnings)
                 })
             } catch let stop as RunawayRuleStop { throw DiagnosticList(rejected + [stop.diagnostic]) }
+            warnings += cellWarnings
             warnings += run.calendarWarnings()
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: warnings + rejected,

@@ -74,8 +74,9 @@ public enum RuleTestCommand {
             }
             var cases: [RuleTestCase] = []
             var problems: [Diagnostic] = []
+            var warnings: [Diagnostic] = []
             for file in files {
-                do { cases += try runFile(file, engine: engine, only: o.only) }
+                do { cases += try runFile(file, engine: engine, only: o.only, warnings: &warnings) }
                 catch let d as Diagnostic { problems.append(d) }
                 catch let l as DiagnosticList { problems += l.diagnostics }
             }
@@ -92,7 +93,7 @@ public enum RuleTestCommand {
             case .junit: write(junit(cases))
             }
             let failed = cases.filter { !$0.passed }.count
-            var outcome = CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: [])
+            var outcome = CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: warnings)
             if let c = coverageReport {
                 if let min = o.minCoverage, c.stepPercent < min {
                     outcome.status = 1
@@ -111,13 +112,14 @@ public enum RuleTestCommand {
         }
     }
 
-    static func runFile(_ path: String, engine: RuleEngine, only: String?) throws -> [RuleTestCase] {
+    /// `warnings` receives the table's header warnings (a title row skipped, a misspelt column).
+    static func runFile(_ path: String, engine: RuleEngine, only: String?, warnings: inout [Diagnostic]) throws -> [RuleTestCase] {
         let policy = engine.policy
         let reader = try TableFile.open(path: path)
-        guard let headerRecord = try reader.next() else {
-            throw Diagnostic(code: "tests-empty", file: path, "测试用例表是空的：第一行应为表头")
+        guard let headerRow = try HeaderSearch.locate(in: reader, file: path, columns: policy.columns) else {
+            throw Diagnostic(code: "tests-empty", file: path, "测试用例表是空的：前\(HeaderSearch.searchRows)行内应有表头")
         }
-        let header = headerRecord.strings
+        let header = headerRow.cells
         // Columns that are not ledger columns must be known test columns: a misspelt
         // expectation must not pass silently.
         var ledgerHeader = header
@@ -137,17 +139,19 @@ public enum RuleTestCommand {
             } else if !n.isEmpty && !known.contains(n) {
                 let hint = n.hasPrefix("expect") ? "可用的期望列：\(Expectation.allCases.map(\.rawValue).joined(separator: "、"))"
                     : "应为台账的列名（如 收到日期 / received）、用例、as_of 或 expect_* 期望列"
-                problems.append(Diagnostic(code: "tests-unknown-column", file: path, line: 1,
+                problems.append(Diagnostic(code: "tests-unknown-column", file: path, line: headerRow.row,
                                            "第\(i + 1)列“\(h)”不是已知的列；\(hint)"))
             }
         }
         if expectationField.isEmpty {
-            problems.append(Diagnostic(code: "tests-no-expectation", file: path, line: 1,
+            problems.append(Diagnostic(code: "tests-no-expectation", file: path, line: headerRow.row,
                 "测试用例表没有任何期望列（\(Expectation.allCases.map(\.rawValue).joined(separator: "、"))）"))
         }
         if !problems.isEmpty { throw DiagnosticList(problems) }
-        let map = try HeaderMap(header: ledgerHeader, file: path, policy: policy)
+        let map = try HeaderMap(header: ledgerHeader, file: path, columns: policy.columns, headerRow: headerRow.row,
+                                warnings: headerRow.warning.map { [$0] } ?? [])
         map.columnLetters = reader.namesColumnsByLetter
+        warnings += map.warnings
         let decoder = RowDecoder(engine: engine)
         var cases: [RuleTestCase] = []
         let expectedErrorField = expectationField[.error]

@@ -195,7 +195,7 @@ public struct Paragraph: Sendable, Equatable {
         case documentNumber
         /// 主送机关 / the addressee: flush left.
         case addressee
-        /// 正文: 3号 仿宋, justified, first line indented two characters.
+        /// 正文: 3号 仿宋, flush left (see DocxStyles.textAlignment), first line indented two characters.
         case body
         /// 一级标题 (一、): 3号 黑体, indented two characters.
         case heading1

@@ -19,6 +19,11 @@ enum DocxStyles {
         var exactLine: Double?
     }
 
+    /// Text is set flush left, not justified: every ideograph is one em wide, so lines of Chinese
+    /// end flush anyway, and LibreOffice (7.4) drops a line-final 、，。 from justified Chinese text
+    /// where it would hang it into the margin. Word and WPS print both the same.
+    static let textAlignment = Paragraph.Alignment.left
+
     static func style(_ role: Paragraph.Role, page: PageSetup) -> RoleStyle {
         let pitch = page.linePitch
         switch role {
@@ -29,20 +34,20 @@ enum DocxStyles {
             return RoleStyle(id: "DocumentNumber", name: "发文字号", typeface: .fangsong, size: ChineseFontSize.hao3, alignment: .center,
                              keepWithNext: true, spaceAfter: pitch, exactLine: pitch)
         case .addressee:
-            return RoleStyle(id: "Addressee", name: "主送机关", typeface: .fangsong, size: ChineseFontSize.hao3, alignment: .justified,
+            return RoleStyle(id: "Addressee", name: "主送机关", typeface: .fangsong, size: ChineseFontSize.hao3, alignment: textAlignment,
                              exactLine: pitch)
         case .body:
-            return RoleStyle(id: "Normal", name: "Normal", typeface: .fangsong, size: ChineseFontSize.hao3, alignment: .justified,
+            return RoleStyle(id: "Normal", name: "Normal", typeface: .fangsong, size: ChineseFontSize.hao3, alignment: textAlignment,
                              firstLineIndent: 2, exactLine: pitch)
         case .heading1:
-            return RoleStyle(id: "Heading1", name: "heading 1", typeface: .heiti, size: ChineseFontSize.hao3, alignment: .justified,
+            return RoleStyle(id: "Heading1", name: "heading 1", typeface: .heiti, size: ChineseFontSize.hao3, alignment: textAlignment,
                              firstLineIndent: 2, outlineLevel: 0, keepWithNext: true, exactLine: pitch)
         case .heading2:
-            return RoleStyle(id: "Heading2", name: "heading 2", typeface: .kaiti, size: ChineseFontSize.hao3, alignment: .justified,
+            return RoleStyle(id: "Heading2", name: "heading 2", typeface: .kaiti, size: ChineseFontSize.hao3, alignment: textAlignment,
                              firstLineIndent: 2, outlineLevel: 1, keepWithNext: true, exactLine: pitch)
         case .heading3:
             return RoleStyle(id: "Heading3", name: "heading 3", typeface: .fangsong, size: ChineseFontSize.hao3, bold: true,
-                             alignment: .justified, firstLineIndent: 2, outlineLevel: 2, keepWithNext: true, exactLine: pitch)
+                             alignment: textAlignment, firstLineIndent: 2, outlineLevel: 2, keepWithNext: true, exactLine: pitch)
         case .signature:
             return RoleStyle(id: "Signature", name: "署名", typeface: .fangsong, size: ChineseFontSize.hao3, alignment: .right,
                              exactLine: pitch)

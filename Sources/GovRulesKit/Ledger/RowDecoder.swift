@@ -25,7 +25,7 @@ final class RowDecoder {
     private let datePairs: [(later: Int, earlier: Int)]
     private let valueBase: [Int32]
     private let outcomeBase: Int32
-    private let outcomeByLabel: [String: Int]
+    private let outcomeByLabel: OutcomeLabels.Table
     private let firstDay: Day
     private let lastDay: Day
     private let rulesLabel: String
@@ -101,8 +101,18 @@ final class RowDecoder {
 
     // MARK: Decoding
 
+    /// Date cells of the current row read from a time or a serial number, to be told to the user.
+    private var dateNotes: [(column: Int, reading: ValueParser.DateReading)] = []
+    /// The warnings about how the last decoded row's cells were read (a date with a time of
+    /// day, an Excel serial number); empty for almost every row.
+    private(set) var cellWarnings: [Diagnostic] = []
+
     /// Decodes the record; returns every problem found in it (empty when the row is valid).
+    /// `cellWarnings` then holds what was read with a warning.
     func decode(_ record: CSVRecord, map: HeaderMap) -> [Diagnostic] {
+        if !dateNotes.isEmpty { dateNotes.removeAll(keepingCapacity: true) }
+        if !cellWarnings.isEmpty { cellWarnings.removeAll(keepingCapacity: true) }
+        defer { if !dateNotes.isEmpty { cellWarnings = dateWarnings(record, map) } }
         var problems: [Diagnostic] = []
         let n = columns.count
         // The loop reads the record's storage and the per-column tables through raw pointers:
@@ -156,6 +166,26 @@ final class RowDecoder {
         return problems
     }
 
+    private func dateWarnings(_ record: CSVRecord, _ map: HeaderMap) -> [Diagnostic] {
+        dateNotes.compactMap { c, reading in
+            guard let f = map.fieldOfColumn[c], let d = day(c) else { return nil }
+            let shown = "列“\(map.headers[f].trimmed)”的值“\(record.string(f).trimmed)”"
+            func hms(_ t: (Int, Int, Int)) -> String {
+                t.2 == 0 ? String(format: "%d:%02d", t.0, t.1) : String(format: "%d:%02d:%02d", t.0, t.1, t.2)
+            }
+            switch reading {
+            case .date: return nil
+            case .time(let h, let m, let sec):
+                return Diagnostic(.warning, code: "cell-date-time", file: map.file, line: record.row,
+                    "\(shown)带有时刻 \(hms((h, m, sec)))；按日期 \(d.iso) 计算，时刻不计入期限")
+            case .serial(_, let time):
+                let t = time.map { "，时刻 \(hms($0)) 不计" } ?? ""
+                return Diagnostic(.warning, code: "cell-date-serial", file: map.file, line: record.row,
+                    "\(shown)是 Excel 日期序列号，已按 \(d.iso) 读取\(t)；请核对，并在表格中把该列设为日期格式")
+            }
+        }
+    }
+
     private func defaultValue(_ c: Int) -> gr_value {
         if let d = defaults[c] { return gr_value(kind: Int32(GR_SYMBOL), aux: 0, i: Int64(valueBase[c]) + Int64(d), p: nil, len: 0) }
         return gr_value()
@@ -168,7 +198,12 @@ final class RowDecoder {
             store[c] = gr_value(kind: Int32(GR_BYTES), aux: 0, i: 0,
                                  p: UnsafeRawPointer(cell.baseAddress!).assumingMemoryBound(to: CChar.self), len: cell.count)
         case .date:
-            guard let d = ValueParser.date(cell) else { return "不是有效的日期" }
+            guard let (d, reading) = ValueParser.dateCell(cell) else {
+                return ValueParser.isNumber(cell)
+                    ? "是数字，不是日期；Excel 日期序列号只接受 \(ValueParser.plausibleSerials.lowerBound) 至 \(ValueParser.plausibleSerials.upperBound)（2000—2099年的日期）"
+                    : "不是有效的日期"
+            }
+            if reading != .date { dateNotes.append((c, reading)) }
             if d < firstDay || d > lastDay {
                 let y = d.year
                 return "在工作日历覆盖的年份（\(policy.calendarFirstYear)—\(policy.calendarLastYear)年）之外；请在规则目录中添加 \(rulesLabel)/calendar/\(y).lua（依据国务院办公厅\(y)年部分节假日安排的通知）"
@@ -221,13 +256,13 @@ final class RowDecoder {
         let spec = columns[c]
         switch spec.type {
         case .text: return "任意文字"
-        case .date: return "日期，如 2020-03-04、2020/3/4、2020.3.4、2020年3月4日"
+        case .date: return "日期，如 2020-03-04、2020/3/4、2020.3.4、2020年3月4日（可带时刻，如 2020/3/4 0:00），或 Excel 日期序列号（如 43894）"
         case .bool: return "是/否、Y/N、yes/no、true/false、1/0、√，或留空（否）"
         case .integer: return "整数"
         case .enum: return spec.allowedText
         case .list: return spec.allowedText + "（可填多项）"
         case .outcome:
-            return "结果键（如 withheld.third_party）或年度报告表三的行名（如“保护第三方合法权益”“（三）4.保护第三方合法权益”）"
+            return "结果键（如 withheld.third_party）或年度报告表三的行名（如“保护第三方合法权益”“（三）4.保护第三方合法权益”，也可带分组名：“（三）不予公开4.保护第三方合法权益”“不予公开-保护第三方合法权益”）"
         }
     }
 

@@ -105,6 +105,111 @@ public enum ValueParser {
     /// (`2021-02-29`).
     public static func date(_ bytes: UnsafeBufferPointer<UInt8>) -> Day? {
         let b = trimmed(bytes)
+        guard let (day, end) = datePrefix(b), end == b.count else { return nil }
+        return day
+    }
+
+    /// How a ledger date cell was written, beyond the plain date.
+    public enum DateReading: Equatable, Sendable {
+        /// A date as written, or with the midnight time spreadsheets add (`2020/3/4 0:00`).
+        case date
+        /// A date with another time of day (hour, minute, second): the date is kept.
+        case time(Int, Int, Int)
+        /// A bare Excel serial number (1900 date system); `time` when it has a fraction that is
+        /// not midnight.
+        case serial(Int, time: (Int, Int, Int)?)
+
+        public static func == (a: DateReading, b: DateReading) -> Bool {
+            switch (a, b) {
+            case (.date, .date): return true
+            case let (.time(h, m, s), .time(h2, m2, s2)): return (h, m, s) == (h2, m2, s2)
+            case let (.serial(n, t), .serial(n2, t2)): return n == n2 && t.map { [$0.0, $0.1, $0.2] } == t2.map { [$0.0, $0.1, $0.2] }
+            default: return false
+            }
+        }
+    }
+
+    /// Serial numbers read as dates: 2000-01-01 (36526) to 2099-12-31 (73050). A smaller or
+    /// larger number in a date column is far likelier a typing mistake than a date.
+    public static let plausibleSerials = 36_526...73_050
+
+    /// A date cell as spreadsheets export it: every form `date` accepts, optionally followed by
+    /// a time (`2020/3/4 0:00`, `2020-03-04 00:00:00`, `2020-03-04T08:30`), or a bare Excel
+    /// serial number (`43894`, `43894.5`) in the 1900 date system. Returns nil for anything else.
+    public static func dateCell(_ bytes: UnsafeBufferPointer<UInt8>) -> (day: Day, reading: DateReading)? {
+        let b = trimmed(bytes)
+        if let (day, end) = datePrefix(b) {
+            if end == b.count { return (day, .date) }
+            // One or more spaces (or an ISO `T`), then the time.
+            var i = end
+            if b[i] == UInt8(ascii: "T") { i += 1 } else {
+                while i < b.count, b[i] == 0x20 { i += 1 }
+                guard i > end else { return nil }
+            }
+            guard let t = time(b, from: i) else { return nil }
+            return (day, t == (0, 0, 0) ? .date : .time(t.0, t.1, t.2))
+        }
+        return serial(b)
+    }
+
+    /// `H:MM`, `HH:MM:SS`, optionally with fractional seconds (`00:00:00.000`), to the end.
+    private static func time(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> (Int, Int, Int)? {
+        let h = digits(b, from: start, maxDigits: 2)
+        guard h.count > 0, h.value < 24, h.next < b.count, b[h.next] == UInt8(ascii: ":") else { return nil }
+        let m = digits(b, from: h.next + 1, maxDigits: 2)
+        guard m.count == 2, m.value < 60 else { return nil }
+        var i = m.next
+        var second = 0
+        if i < b.count, b[i] == UInt8(ascii: ":") {
+            let s = digits(b, from: i + 1, maxDigits: 2)
+            guard s.count == 2, s.value < 60 else { return nil }
+            second = s.value
+            i = s.next
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                let f = digits(b, from: i + 1, maxDigits: 9)
+                guard f.count > 0 else { return nil }
+                i = f.next
+            }
+        }
+        return i == b.count ? (h.value, m.value, second) : nil
+    }
+
+    /// A bare Excel serial number: ASCII digits, optionally `.` and a fraction of the day.
+    /// Serial 60 is 1900-02-29, a day that never was (Lotus 1-2-3's leap-year bug, kept by
+    /// Excel), so it is refused; from 61 on, serial n is 1899-12-30 plus n days.
+    private static func serial(_ b: UnsafeBufferPointer<UInt8>) -> (day: Day, reading: DateReading)? {
+        var i = 0, whole = 0
+        while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i < 6 { whole = whole * 10 + Int(b[i] - 0x30); i += 1 }
+        guard i > 0 else { return nil }
+        var fraction = 0.0
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            var scale = 0.1
+            let s = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39, i - s < 12 { fraction += Double(b[i] - 0x30) * scale; scale /= 10; i += 1 }
+            guard i > s else { return nil }
+        }
+        guard i == b.count, whole != 60, plausibleSerials.contains(whole),
+              let epoch = Day(year: 1899, month: 12, day: 30) else { return nil }
+        let day = Day(number: epoch.number + Int32(whole))
+        let seconds = Int((fraction * 86_400).rounded())
+        let time = seconds == 0 || seconds >= 86_400 ? nil : (seconds / 3600, seconds / 60 % 60, seconds % 60)
+        return (day, .serial(whole, time: time))
+    }
+
+    /// Whether the cell is a bare number (`12`, `4.5`): in a date column, a serial number out of
+    /// the plausible range.
+    public static func isNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let b = trimmed(bytes)
+        var digitsSeen = 0, dots = 0
+        for c in b {
+            if c >= 0x30 && c <= 0x39 { digitsSeen += 1 } else if c == UInt8(ascii: ".") { dots += 1 } else { return false }
+        }
+        return digitsSeen > 0 && dots <= 1
+    }
+
+    /// The date at the start of `b` and the index after it.
+    private static func datePrefix(_ b: UnsafeBufferPointer<UInt8>) -> (Day, Int)? {
         let y = digits(b, from: 0, maxDigits: 4)
         guard y.count == 4, y.next < b.count else { return nil }
         var i = y.next
@@ -138,8 +243,8 @@ public enum ValueParser {
             guard has(b, at: i, ri) else { return nil }
             i += 3
         }
-        guard i == b.count else { return nil }
-        return Day(year: y.value, month: m.value, day: d.value)
+        guard let day = Day(year: y.value, month: m.value, day: d.value) else { return nil }
+        return (day, i)
     }
 
     // MARK: Booleans

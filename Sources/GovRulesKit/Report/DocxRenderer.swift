@@ -32,7 +32,9 @@ enum DocxRenderer {
         switch block {
         case .paragraph(let text), .placeholder(let text): return [.paragraph(Paragraph(text))]
         case .subheading(let text): return [.paragraph(Paragraph(text, role: .heading2))]
-        case .table(let grid): return [.table(table(grid))]
+        // A short gap under a table (a note-sized empty line), so the next heading does not sit on
+        // the table's bottom border.
+        case .table(let grid): return [.table(table(grid)), .paragraph(Paragraph("", role: .note))]
         }
     }
 

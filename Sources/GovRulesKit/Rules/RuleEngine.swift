@@ -97,7 +97,7 @@ public final class RuleEngine {
         func fail(_ f: LuaFailure, _ context: String) -> Diagnostic {
             RuleFailure.diagnostic(f, file: entryPath, context: context,
                                    memoryLimit: limits.memoryBytes, budget: limits.instructionsAtLoad,
-                                   rulePaths: folder.sources.map(\.path))
+                                   rulePaths: folder.sources.map(\.path), sources: folder.sourceTexts, atLoad: true)
         }
         guard folder.sources.contains(where: { $0.module == Self.entryModule }) else {
             throw Diagnostic(code: "rules-entry", file: entryPath, "规则目录中没有入口文件 policy.lua")
@@ -116,6 +116,12 @@ public final class RuleEngine {
             policyRef = refs[0]
             lua.unref(setup[0]); lua.unref(setup[1])
         } catch let f as LuaFailure {
+            // calendar.lua refuses a calendar file's data without knowing its lines: say what is
+            // wrong at the calendar file's own line instead.
+            if case .runtime = f {
+                let located = CalendarChecks.findings(CalendarFile.all(in: folder)).filter(\.stopsLoading).map(\.diagnostic)
+                if !located.isEmpty { throw DiagnosticList(located) }
+            }
             throw fail(f, "加载规则时")
         }
         var decoder = PolicyDecoder(entryPath: entryPath)
@@ -203,7 +209,7 @@ public final class RuleEngine {
     func diagnostic(_ failure: LuaFailure, file: String? = nil, line: Int? = nil, context: String) -> Diagnostic {
         RuleFailure.diagnostic(failure, file: file, line: line, context: context, memoryLimit: limits.memoryBytes,
                                budget: limits.instructionsPerRow, rulePaths: folder.sources.map(\.path),
-                               stoppedAt: lastStop?.location)
+                               stoppedAt: lastStop?.location, sources: folder.sourceTexts)
     }
 
     /// Which ledger row the next calls are about, for the watchdog's report.

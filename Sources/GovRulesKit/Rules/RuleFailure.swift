@@ -6,7 +6,7 @@ enum RuleFailure {
     /// `context`: what the host was doing, e.g. "处理 requests.csv 第5行（申请编号 2020-001）时".
     static func diagnostic(_ failure: LuaFailure, file: String? = nil, line: Int? = nil,
                            context: String, memoryLimit: Int, budget: Int, rulePaths: [String] = [],
-                           stoppedAt: String? = nil) -> Diagnostic {
+                           stoppedAt: String? = nil, sources: [String: String] = [:], atLoad: Bool = false) -> Diagnostic {
         // Where a budget or memory stop hit: the rule line that was running.
         let at = stoppedAt.flatMap { $0.isEmpty ? nil : "，在 \($0) 处被终止" } ?? ""
         let atLine = stoppedAt.flatMap { $0.isEmpty ? nil : "\n  出错位置：\($0)" } ?? ""
@@ -36,14 +36,23 @@ enum RuleFailure {
         switch failure {
         case .syntax(let msg):
             let (f, l, text) = splitPosition(msg)
-            return Diagnostic(code: "rule-syntax", file: full(f) ?? file, line: l ?? line,
+            let path = full(f) ?? file
+            if let path, let l, let source = sources[path], let e = RuleSyntax.explain(text, line: l, source: source) {
+                return Diagnostic(code: "rule-syntax", file: path, line: e.line,
+                                  "规则文件有语法错误：\(e.text)\n  Lua 的原始信息：\(path):\(l): \(text)")
+            }
+            return Diagnostic(code: "rule-syntax", file: path, line: l ?? line,
                               "规则文件有语法错误：\(text)")
         case .runtime(let msg):
             let (head, trace) = splitTraceback(msg)
-            let (f, l, text) = splitPosition(head)
+            var (f, l, text) = splitPosition(withoutHostPosition(head))
+            // An error raised inside the host's own functions is the rule's that called them.
+            if f == nil, let frame = firstRuleFrame(msg) { (f, l) = (frame.0, frame.1) }
             var m = "\(context)规则出错：\(translate(text))"
             if let trace, !trace.isEmpty { m += "\n" + trace }
-            if let f { return Diagnostic(code: "rule-error", file: file, line: line, m + "\n  出错位置：\(f):\(l ?? 0)") }
+            // While loading, the rule file and line are where to look, a calendar file included.
+            if atLoad, let f { return Diagnostic(code: "rule-error", file: full(f), line: l, m) }
+            if let f { return Diagnostic(code: "rule-error", file: file, line: line, m + "\n  出错位置：\(full(f) ?? f):\(l ?? 0)") }
             return Diagnostic(code: "rule-error", file: file, line: line, m + atLine)
         case .memory:
             return Diagnostic(code: "rule-memory", file: file, line: line,
@@ -63,12 +72,30 @@ enum RuleFailure {
         return (nil, nil, msg)
     }
 
+    /// The host prelude's chunk name: its frames and positions are never shown (they are not
+    /// the policy officer's files).
+    static let hostChunk = "govrules-host"
+
+    static func withoutHostPosition(_ text: String) -> String {
+        text.replacingOccurrences(of: hostChunk + #":\d+:\s*"#, with: "", options: .regularExpression)
+    }
+
+    /// The first `file.lua:line` frame of the traceback.
+    static func firstRuleFrame(_ msg: String) -> (String, Int)? {
+        guard let r = msg.range(of: "\nstack traceback:") else { return nil }
+        for frame in msg[r.upperBound...].split(separator: "\n") {
+            let (f, l, _) = splitPosition(frame.trimmingCharacters(in: .whitespaces))
+            if let f, let l { return (f, l) }
+        }
+        return nil
+    }
+
     static func splitTraceback(_ msg: String) -> (String, String?) {
         guard let r = msg.range(of: "\nstack traceback:") else { return (msg, nil) }
         let trace = msg[r.upperBound...].split(separator: "\n")
             .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.hasPrefix("[C]") && !$0.isEmpty && !$0.contains("(...tail calls...)") }
-            .map { "    " + $0 }
+            .filter { !$0.hasPrefix("[C]") && !$0.isEmpty && !$0.contains("(...tail calls...)") && !$0.contains(hostChunk) }
+            .map { "    " + $0.replacingOccurrences(of: "in local 'fn'", with: "（加载该文件时）") }
         return (String(msg[..<r.lowerBound]), trace.isEmpty ? nil : "  调用栈：\n" + trace.joined(separator: "\n"))
     }
 

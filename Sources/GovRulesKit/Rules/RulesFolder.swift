@@ -9,6 +9,11 @@ public struct RulesFolder: Sendable {
     /// module name (`calendar.2020`) → (display path, text)
     let sources: [(module: String, path: String, code: String)]
 
+    /// display path → text, for explaining a syntax error at its line and column.
+    var sourceTexts: [String: String] {
+        Dictionary(sources.map { ($0.path, $0.code) }, uniquingKeysWith: { a, _ in a })
+    }
+
     /// Where to look when `--rules` is not given: `./rules`, then the copy installed beside the
     /// executable (`<bin>/../share/govrules/rules`, or `<bin>/rules`).
     public static func locate(_ given: String?) throws -> RulesFolder {

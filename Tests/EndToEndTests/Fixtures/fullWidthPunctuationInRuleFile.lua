@@ -1,0 +1,61 @@
+-- 规则入口（the entry module the host loads）
+--
+-- 《中华人民共和国政府信息公开条例》（2019年修订，国务院令第711号）的默认办理规则。
+-- The host calls `classify` once per ledger row and `explain` for one row on request. Both are
+-- plain Lua: `lua5.4 -e 'package.path="rules/?.lua;"..package.path'` can run them too.
+
+local ledger = require "ledger"
+local outcomes = require "outcomes"
+local steps = require "steps"
+local deadline = require "deadline"
+local calendar = require "calendar"
+
+local policy = {
+  -- The rules-API version this policy is written for; the host refuses versions it does not know.
+  api_version = 1,
+  ledger = ledger,
+  outcomes = outcomes,
+  steps = steps,
+  regimes = deadline.regimes,
+  calendar = { first_year = calendar.first_year, last_year = calendar.last_year, files = calendar.files },
+}
+
+local nsteps = #steps
+
+--- The first step that applies decides: returns the outcome key and the step.
+function policy.decide(app)
+  for i = 1, nsteps do
+    local s = steps[i]
+    local o = s.decide(app)
+    if o ~= nil then return o, s end
+  end
+  error("没有任何决定步骤适用：最后一个步骤必须总能作出决定", 0)
+end
+
+function policy.classify(app， as_of)
+  local outcome, step = policy.decide(app)
+  local r = deadline.compute(app, as_of)
+  r.outcome = outcome
+  r.step = step.id
+  return r
+end
+
+--- Every step in order until the deciding one, with the ledger fields each step read.
+function policy.explain(app, as_of)
+  local trace = {}
+  local decided
+  for i = 1, nsteps do
+    local s = steps[i]
+    local read, seen = {}, {}
+    local view = setmetatable({}, { __index = function(_, k)
+      if not seen[k] then seen[k] = true; read[#read + 1] = k end
+      return app[k]
+    end })
+    local o = s.decide(view)
+    trace[i] = { step = s.id, applied = o ~= nil, outcome = o, read = read }
+    if o ~= nil then decided = i; break end
+  end
+  return { steps = trace, decided = decided, deadline = deadline.compute(app, as_of) }
+end
+
+return policy
