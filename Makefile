@@ -83,8 +83,8 @@ desk-venv:
 bench: deps
 	BENCH_BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/bench.sh $(BENCH_FLAGS)
 
-## install: builds the release binary and installs it with the shipped rules and report formats:
-##          $(PREFIX)/bin/govrules and $(PREFIX)/share/govrules/{rules,reports}. Started from any
+## install: builds the release binary and installs it with the shipped rules, report formats and letters:
+##          $(PREFIX)/bin/govrules and $(PREFIX)/share/govrules/{rules,reports,letters}. Started from any
 ##          folder (through PATH or a symlink), govrules finds those copies when ./rules and
 ##          ./reports are absent. PREFIX defaults to ~/.local, which needs no root (~/.local/bin is
 ##          on PATH on most Linux desktops); `sudo make install PREFIX=/usr/local` installs for everyone.
@@ -98,9 +98,9 @@ install-files:
 	@test -x "$(INSTALL_BIN)" || { echo "error: $(INSTALL_BIN) is not built (run make release, or name a binary with INSTALL_BIN=…)"; exit 1; }
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/govrules"
 	install -m 755 "$(INSTALL_BIN)" "$(DESTDIR)$(PREFIX)/bin/govrules"
-	rm -rf "$(DESTDIR)$(PREFIX)/share/govrules/rules" "$(DESTDIR)$(PREFIX)/share/govrules/reports"
-	cp -R rules reports "$(DESTDIR)$(PREFIX)/share/govrules/"
-	@echo "Installed $(DESTDIR)$(PREFIX)/bin/govrules (rules and report formats in $(DESTDIR)$(PREFIX)/share/govrules)."
+	rm -rf "$(DESTDIR)$(PREFIX)/share/govrules/rules" "$(DESTDIR)$(PREFIX)/share/govrules/reports" "$(DESTDIR)$(PREFIX)/share/govrules/letters"
+	cp -R rules reports letters "$(DESTDIR)$(PREFIX)/share/govrules/"
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/govrules (rules, report formats and letters in $(DESTDIR)$(PREFIX)/share/govrules)."
 	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) echo "Try it from any folder: govrules classify 台账.csv --summary" ;; \
 	  *) echo "$(PREFIX)/bin is not on your PATH yet: add  export PATH=\"$(PREFIX)/bin:\$$PATH\"  to ~/.profile (or ~/.bashrc), then open a new terminal." ;; esac
 

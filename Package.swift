@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Letter templates (letters/*.mustache): logic-less Mustache, which an officer can read.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // The office desk's HTTP server (govrules serve); only GovRulesDesk depends on it.
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         // Zip archives: the .docx report and .xlsx workbooks (read as they inflate, and written).
@@ -35,7 +37,8 @@ let package = Package(
         // Everything the tool does: ledger -> rules -> classification -> report.
         .target(
             name: "GovRulesKit",
-            dependencies: ["CLuaSandbox", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["CLuaSandbox", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                           .product(name: "Mustache", package: "swift-mustache")],
             // Runtime exclusivity checks cost ~5% of a classify run (a thread-local lookup per
             // access on the row path). The compiler still checks what it can statically, and
             // debug builds, which the tests use, keep the runtime checks.

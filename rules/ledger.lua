@@ -62,11 +62,21 @@ ledger.columns = {
   { key = "fee_paid", header = "缴费日期", type = "date", after = "fee_notice" },
   { key = "fee_status", header = "缴费情况", type = "enum", default = "none",
     values = { { "无", "none" }, { "已缴费", "paid" }, { "逾期未缴", "not_paid" } } },
-  -- 信息处理费 collected, in 元 (国办函〔2020〕109号); the annual report sums it ({{收费金额}}).
+  -- 信息处理费, in 元 (国办函〔2020〕109号): the amount of the 收费通知书; the annual report sums it over
+  -- the fees paid in the year ({{收费金额}}).
   { key = "fee_amount", header = "收费金额", aliases = { "信息处理费", "收费金额（元）", "信息处理费金额" }, type = "integer" },
   { key = "withdrawn", header = "申请人撤回", type = "bool" },
   { key = "replied", header = "办结日期", aliases = { "答复日期" }, type = "date", after = "received" },
   { key = "decision", header = "办理结果", type = "outcome" },
+  -- 制发文书所需的列（govrules letters）。都可不填；某封文书要用到而为空时，那封文书不制发，并指明列名。
+  { key = "applicant_address", header = "申请人通讯地址", aliases = { "通讯地址", "联系地址", "申请人地址" }, type = "text" },
+  { key = "reply_number", header = "答复文号", aliases = { "答复书文号" }, type = "text" },
+  { key = "responsible_agency", header = "负责公开机关", aliases = { "负责公开的机关" }, type = "text" },
+  { key = "access", header = "获取方式", aliases = { "公开途径", "获取途径" }, type = "text" },
+  { key = "correction_items", header = "补正事项", aliases = { "需补正事项" }, type = "text" },
+  { key = "consulted", header = "征求意见对象", aliases = { "第三方名称", "被征求意见方" }, type = "text" },
+  { key = "extension_notice", header = "延期告知日期", type = "date", after = "received" },
+  { key = "reasons_requested", header = "说明理由告知日期", type = "date", after = "received" },
 }
 
 -- 行政复议、行政诉讼案件台账（table 四 of the annual report, shared/spec/decisions.md §5）

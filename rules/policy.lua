@@ -9,6 +9,7 @@ local outcomes = require "outcomes"
 local steps = require "steps"
 local deadline = require "deadline"
 local calendar = require "calendar"
+local letters = require "letters"
 
 local policy = {
   -- The rules-API version this policy is written for; the host refuses versions it does not know.
@@ -17,6 +18,7 @@ local policy = {
   outcomes = outcomes,
   steps = steps,
   regimes = deadline.regimes,
+  letters = letters,
   calendar = { first_year = calendar.first_year, last_year = calendar.last_year, files = calendar.files },
 }
 
@@ -55,7 +57,10 @@ function policy.explain(app, as_of)
     trace[i] = { step = s.id, applied = o ~= nil, outcome = o, read = read }
     if o ~= nil then decided = i; break end
   end
-  return { steps = trace, decided = decided, deadline = deadline.compute(app, as_of) }
+  local d = deadline.compute(app, as_of)
+  local outcome = decided and trace[decided].outcome
+  return { steps = trace, decided = decided, deadline = d,
+           letters = decided and letters.for_row(app, outcome, steps[decided], d) or {} }
 end
 
 return policy

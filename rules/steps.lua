@@ -178,6 +178,15 @@ steps[#steps + 1] = {
   outcomes = { "partial", "withheld.state_secret", "withheld.prohibited_by_law",
                "withheld.security_stability", "withheld.third_party", "withheld.internal_affairs",
                "withheld.process_info", "withheld.enforcement_file" },
+  -- The grounds it withholds on, in ground_order (the reasons a letter gives: rules/letters.lua).
+  grounds = function(a)
+    local set = remaining_grounds(a)
+    local list = {}
+    for i = 1, #ground_order do
+      if set[ground_order[i]] then list[#list + 1] = ground_order[i] end
+    end
+    return list
+  end,
   decide = function(a)
     local set, any = remaining_grounds(a)
     if not any then return nil end

@@ -12,7 +12,9 @@ struct Check: ParsableCommand {
         outcome key; every step cites an article; steps that can never decide (an earlier step always \
         catches their cases, found by running the rules on constructed ledger rows) are reported; the \
         values steps compare columns with exist in the ledger schema; the calendar covers 2018 through \
-        next year; the rules-API version is supported; no two formats cover the same year. Each finding \
+        next year; the rules-API version is supported; no two formats cover the same year; every outcome \
+        a step can give has a 答复书 template, every letter template exists and uses only known placeholders, \
+        and the office profile (letters/office.lua) has every field the templates use. Each finding \
         is printed as file:line: error[code]: message (or warning[code]). Exit status 1 if any error.
         """
     )
@@ -21,6 +23,9 @@ struct Check: ParsableCommand {
 
     @Option(help: ArgumentHelp("The report formats folder (default ./reports, then the installed copy).", valueName: "dir"))
     var reports: String?
+
+    @Option(help: ArgumentHelp("The letters folder: templates and office.lua (default ./letters, then the installed copy).", valueName: "dir"))
+    var letters: String?
 
     @Option(name: .customLong("today"), help: ArgumentHelp("Take this date as today for the calendar check (default: the system date).", valueName: "date"))
     var todayText: String?
@@ -36,6 +41,7 @@ struct Check: ParsableCommand {
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.reports = reports
+        o.letters = letters
         try CommandSupport.finish(CheckCommand.run(o))
     }
 }

@@ -15,7 +15,7 @@ struct GovRules: ParsableCommand {
         3 rows were rejected under --keep-going; 64 bad flags.
         """,
         version: GovRulesVersion.string,
-        subcommands: [Classify.self, Due.self, Explain.self, Report.self, RuleTest.self, Check.self, Serve.self, BenchRules.self]
+        subcommands: [Classify.self, Due.self, Explain.self, Letters.self, Report.self, RuleTest.self, Check.self, Serve.self, BenchRules.self]
     )
 
     /// A bare `govrules` gets the short bilingual usage; a first word that is no command gets
@@ -438,3 +438,72 @@ struct Explain: ParsableCommand {
 }
 
 extension ExplainOptions.Format: ExpressibleByArgument {}
+
+struct Letters: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the letters of the chosen applications: the 答复书 and the procedural notices (补正告知书, 征求意见书, 延期答复告知书, 收费通知书, …).",
+        discussion: """
+        Choose the applications with --id (every letter each gets) or with --from/--to (every letter dated \
+        in that range). Which letters an application gets, the decision each states, the article it cites \
+        and the appeal route for its date come from the rules (rules/letters.lua, rules/appeal.lua); the \
+        wording comes from the templates in the letters folder (letters/*.mustache) and the office's \
+        particulars from letters/office.lua. Files are named 申请编号-文书, e.g. 2024-041-答复书.docx. \
+        The folder is written all at once: if any letter cannot be made (an empty column it needs, a \
+        missing office field), every problem is listed and nothing is written.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Ledger CSV files.", valueName: "ledger"))
+    var ledgers: [String]
+
+    @Option(name: .customLong("id"), parsing: .upToNextOption, help: ArgumentHelp("The applications' 申请编号 (one or more).", valueName: "id"))
+    var ids: [String] = []
+
+    @Option(help: ArgumentHelp("First letter date to include (YYYY-MM-DD).", valueName: "date"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Last letter date to include (YYYY-MM-DD).", valueName: "date"))
+    var to: String?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The folder to write the letters into.", valueName: "dir"))
+    var output: String
+
+    @Option(help: "File format: docx or txt.")
+    var format: LettersCommandOptions.Format = .docx
+
+    @Option(help: ArgumentHelp("The letters folder: templates and office.lua (default ./letters, then the installed copy).", valueName: "dir"))
+    var letters: String?
+
+    @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var asOfOption: AsOfOption
+
+    func validate() throws {
+        if ids.isEmpty && from == nil && to == nil {
+            throw ValidationError("Choose the applications: --id ID… or --from DATE --to DATE.")
+        }
+        if !ids.isEmpty && (from != nil || to != nil) {
+            throw ValidationError("--id and --from/--to cannot be combined.")
+        }
+        for (flag, v) in [("--from", from), ("--to", to)] {
+            if let v, CommandSupport.parseDate(v) == nil { throw ValidationError("\(flag): '\(v)' is not a valid date (use YYYY-MM-DD).") }
+        }
+        if let f = from.flatMap(CommandSupport.parseDate), let t = to.flatMap(CommandSupport.parseDate), f > t {
+            throw ValidationError("--from is after --to.")
+        }
+    }
+
+    func run() throws {
+        var l = LetterOptions(ledgers: ledgers, asOf: asOfOption.asOf)
+        l.ids = ids
+        l.from = from.flatMap(CommandSupport.parseDate)
+        l.to = to.flatMap(CommandSupport.parseDate)
+        l.rules = ruleOptions.rules
+        l.letters = letters
+        l.limits = ruleOptions.limits
+        var o = LettersCommandOptions(letters: l, output: output)
+        o.format = format
+        try CommandSupport.finish(LettersCommand.run(o))
+    }
+}
+
+extension LettersCommandOptions.Format: ExpressibleByArgument {}

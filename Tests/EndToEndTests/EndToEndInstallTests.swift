@@ -151,7 +151,7 @@ struct EndToEndInstallTests {
             #expect(r.stderr.contains("Did you mean '\(meant)'?"), "\(r.stderr)")
         } else {
             #expect(!r.stderr.contains("是不是要用"), "\(r.stderr)")
-            #expect(r.stderr.contains("classify、due、explain、report、test、check、serve"))
+            #expect(r.stderr.contains("classify、due、explain、letters、report、test、check、serve"))
         }
     }
 

@@ -28,9 +28,12 @@ import Foundation
 /// | `step-unknown-field` | error | a step reads a field that is no ledger column |
 /// | `calendar-year-missing` | warning | a year from 2018 through next year without a calendar file |
 /// | `calendar-work-weekday`, `calendar-off-overlap`, `calendar-off-outside-year`, … | error | calendar data that cannot be right (CalendarChecks) |
+/// | (`letters-*`, `letter-*`, `office-*`: see `LetterChecks`) | | the letters and their templates |
 public struct CheckOptions: Sendable {
     public var rules: String?
     public var reports: String?
+    /// The letters folder (templates and office.lua); default ./letters, then the installed copy.
+    public var letters: String?
     /// "Today", for the calendar check (next year's file) and the report years.
     public var today: Day
     public var limits = SandboxLimits()
@@ -100,6 +103,7 @@ public enum CheckCommand {
             out += reachability(found, policy: policy, search: search, engine: engine)
             out += calendar(policy, folder: engine.folder, today: o.today, fromYear: o.calendarFromYear)
             out += CalendarChecks.findings(CalendarFile.all(in: engine.folder)).map(\.diagnostic)
+            out += LetterChecks.run(policy: policy, rulesLabel: engine.folder.label, letters: o.letters)
         }
 
         // 3, 8. Report formats.

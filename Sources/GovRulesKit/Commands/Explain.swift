@@ -44,6 +44,8 @@ struct Explanation {
     var outcomeLabels: [String: String]
     /// The rules folder as the user named it, for the calendar file to add.
     var rulesLabel: String
+    /// The letters the rules give the row (rules/letters.lua): kind, template, date (nil: its column is empty).
+    var letters: [(kind: String, template: String?, date: Day?, dateColumn: String)] = []
 }
 
 public enum ExplainCommand {
@@ -100,6 +102,12 @@ public enum ExplainCommand {
             s += "  （其后的 \(e.policyStepCount - d - 1) 个步骤未再检查）\n"
         }
         s += "\n三、答复期限\n" + deadlineText(e)
+        s += "\n四、应制发的文书（govrules letters）\n"
+        if e.letters.isEmpty { s += "  （无：尚未办结，也没有告知书）\n" }
+        for l in e.letters {
+            let date = l.date.map(\.official) ?? "日期列“\(l.dateColumn)”为空"
+            s += "  《\(l.kind)》 \(date)　模板 \(l.template ?? "（无）")\n"
+        }
         return s
     }
 
@@ -242,7 +250,8 @@ public enum ExplainCommand {
             s += ", \"calendar_missing\": \(q(d["calendar_year"].int.map { "\(e.rulesLabel)/calendar/\($0).lua" })), "
             s += "\"provisional\": {\"due\": \(pday("due")), \"final_due\": \(pday("final_due")), \"days_left\": \(p?["days_left"].int.map(String.init) ?? "null")}"
         }
-        s += "}}\n"
+        s += "},\n"
+        s += " \"letters\": [" + e.letters.map { "{\"kind\": \(q($0.kind)), \"template\": \(q($0.template)), \"date\": \(q($0.date?.iso))}" }.joined(separator: ", ") + "]}\n"
         return s
     }
 }
@@ -303,7 +312,8 @@ extension LedgerRun {
                                    deadline: trace["deadline"].table ?? LuaTable(), cells: cells, regimes: policy.regimes,
                                    policyStepCount: policy.steps.count,
                                    outcomeLabels: Dictionary(policy.outcomes.map { ($0.key, $0.label) }, uniquingKeysWith: { a, _ in a }),
-                                   rulesLabel: engine.folder.label)
+                                   rulesLabel: engine.folder.label,
+                                   letters: PlannedLetter.list(fromTrace: trace).map { ($0.kind, $0.template, $0.date, $0.dateColumn) })
             }
         }
         return nil

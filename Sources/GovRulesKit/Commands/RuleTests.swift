@@ -34,6 +34,8 @@ enum Expectation: String, CaseIterable {
     case warnings = "expect_warnings"
     /// The row must be rejected with a message containing this text.
     case error = "expect_error"
+    /// The letters the row gets (rules/letters.lua), in any order, joined with ；: 补正告知书；答复书. 无: none.
+    case letters = "expect_letters"
 
     var field: String { String(rawValue.dropFirst("expect_".count)) }
 }
@@ -203,7 +205,8 @@ public enum RuleTestCommand {
             for (e, f) in expectationField.sorted(by: { $0.value < $1.value }) where e != .error {
                 let expected = record.string(f).trimmed
                 if expected.isEmpty { continue }
-                let actual = actualValue(e, raw, warnings, decoder: decoder, policy: policy)
+                let actual = e == .letters ? lettersValue(engine: engine, decoder: decoder, asOf: asOf)
+                    : actualValue(e, raw, warnings, decoder: decoder, policy: policy)
                 if !matches(e, expected: expected, actual: actual, warnings: warnings) {
                     c.failures.append((e.field, expected, actual))
                 }
@@ -211,6 +214,13 @@ public enum RuleTestCommand {
             cases.append(c)
         }
         return cases
+    }
+
+    /// The kinds of letter the row gets, joined with ；, or 无.
+    static func lettersValue(engine: RuleEngine, decoder: RowDecoder, asOf: Day) -> String {
+        guard case .success(let trace) = engine.explain(decoder, asOf: asOf), let t = trace.table else { return "（规则出错）" }
+        let kinds = LetterMaker.kinds(fromTrace: t)
+        return kinds.isEmpty ? "无" : kinds.joined(separator: "；")
     }
 
     static func parseLooseDate(_ s: String) -> Day? {
@@ -229,7 +239,7 @@ public enum RuleTestCommand {
         case .finalDue: return r.finalDue?.iso ?? ""
         case .status: return r.status?.key ?? ""
         case .warnings: return warnings.isEmpty ? "无" : warnings.joined(separator: "；")
-        case .error: return ""
+        case .error, .letters: return ""
         }
     }
 
@@ -239,6 +249,11 @@ public enum RuleTestCommand {
             if expected == "无" { return warnings.isEmpty }
             let parts = expected.split(whereSeparator: { $0 == "；" || $0 == ";" }).map { String($0).trimmed }.filter { !$0.isEmpty }
             return parts.count == warnings.count && parts.allSatisfy { p in warnings.contains { $0.contains(p) } }
+        case .letters:
+            func set(_ s: String) -> [String] {
+                s.split(whereSeparator: { $0 == "；" || $0 == ";" || $0 == "、" }).map { String($0).trimmed }.filter { !$0.isEmpty && $0 != "无" }.sorted()
+            }
+            return set(expected) == set(actual)
         case .start, .due, .finalDue:
             if ["空", "无", "-"].contains(expected) { return actual.isEmpty }
             return (Day(iso: expected) ?? parseLooseDate(expected))?.iso == actual

@@ -6,6 +6,7 @@ public enum Usage {
         ("classify", "逐件分类：办理结论、依据条文、答复期限", "each application's outcome, article and due date"),
         ("due", "未办结的申请，按到期先后排列", "open applications, soonest due first"),
         ("explain", "说明一件申请为何这样认定（--id 申请编号）", "why one application was decided as it was"),
+        ("letters", "制作答复书和告知书（--id 申请编号，或 --from/--to 日期）", "the reply letters and notices to send"),
         ("report", "生成政府信息公开工作年度报告（--year 年份）", "the annual report of a year"),
         ("test", "运行规则测试用例（政策人员）", "run the rule test tables (policy officer)"),
         ("check", "检查规则和报告格式（政策人员）", "check the rules and report formats (policy officer)"),

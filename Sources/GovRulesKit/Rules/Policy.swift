@@ -14,6 +14,8 @@ public struct Policy: Sendable {
     public var calendarLastYear: Int
     /// regime year → (working days, maximum extension)
     public var regimes: [Int: (days: Int, maxExtension: Int)]
+    /// rules/letters.lua, when the rules have it (govrules letters).
+    public var letters: LetterSpec?
 
     public func column(_ key: String) -> ColumnSpec? { columns.first { $0.key == key } }
 }
@@ -157,7 +159,8 @@ struct PolicyDecoder {
         let policy = Policy(apiVersion: version, columns: columns, appealsColumns: appealsColumns,
                             proactiveColumns: proactiveColumns, outcomes: outcomes, steps: steps,
                             calendarFirstYear: cal?["first_year"].int ?? 0, calendarLastYear: cal?["last_year"].int ?? 0,
-                            regimes: regimes.mapValues { (days: $0.0, maxExtension: $0.1) })
+                            regimes: regimes.mapValues { (days: $0.0, maxExtension: $0.1) },
+                            letters: decodeLetters(t["letters"], file: rulesLabel + "/letters.lua"))
         if !problems.isEmpty { throw DiagnosticList(problems) }
         return policy
     }

@@ -43,6 +43,17 @@ import Testing
         #expect(r.warningCount == 0, "\(r.listing)")
     }
 
+    @Test func outcomeWithoutReplyLetter() throws {
+        let (w, r) = try run("outcomeWithoutReplyLetter")
+        defer { w.remove() }
+        let d = try #require(r.with(code: "letters-outcome-no-reply").first, "\(r.listing)")
+        #expect(d.severity == .error && d.file == w.path("rules/letters.lua"))
+        #expect(d.message.contains("other.other") && d.message.contains("答复书"))
+        let misspelt = try #require(r.with(code: "letters-reply-unknown-outcome").first, "\(r.listing)")
+        #expect(misspelt.message.contains("other.other_renamed"))
+        #expect(r.errors.count == 2, "\(r.listing)")
+    }
+
     @Test func stepWithNoArticles() throws {
         let (w, r) = try run("stepWithNoArticles")
         defer { w.remove() }
