@@ -12,7 +12,9 @@ struct Check: ParsableCommand {
         outcome key; every step cites an article; steps that can never decide (an earlier step always \
         catches their cases, found by running the rules on constructed ledger rows) are reported; the \
         values steps compare columns with exist in the ledger schema; the calendar covers 2018 through \
-        next year; the rules-API version is supported; no two formats cover the same year; every outcome \
+        next year, and its data can be right (no work day on a weekday, no reversed, overlapping or \
+        out-of-year off range, each file's year field matching its name); the rules-API version is \
+        supported; no two formats cover the same year; every outcome \
         a step can give has a 答复书 template, every letter template exists and uses only known placeholders, \
         and the office profile (letters/office.lua) has every field the templates use. Each finding \
         is printed as file:line: error[code]: message (or warning[code]). Exit status 1 if any error.
