@@ -22,7 +22,8 @@ struct EndToEndXLSXReadTests {
     /// very bytes the CSV does.
     @Test func requestsTwin() throws {
         let x = classify("requestsTwin.xlsx")
-        let c = E2E.run(["classify", "examples/requests.csv"] + Self.asOf)
+        // Its CSV twin is the copy of examples/requests.csv the workbook was made from.
+        let c = E2E.run(["classify", E2E.fixture("xlsx/requestsTwin.csv")] + Self.asOf)
         #expect(x.status == 0, "stderr: \(x.stderr)")
         #expect(c.status == 0)
         #expect(x.stdoutData == c.stdoutData)
@@ -140,7 +141,7 @@ struct EndToEndXLSXReadTests {
     /// due and explain read the same workbook.
     @Test func dueAndExplainReadWorkbooks() throws {
         let due = E2E.run(["due", E2E.fixture("xlsx/requestsTwin.xlsx")] + Self.asOf)
-        let dueCSV = E2E.run(["due", "examples/requests.csv"] + Self.asOf)
+        let dueCSV = E2E.run(["due", E2E.fixture("xlsx/requestsTwin.csv")] + Self.asOf)
         #expect(due.status == 0)
         #expect(due.stdout == dueCSV.stdout)
         let explain = E2E.run(["explain", E2E.fixture("xlsx/requestsTwin.xlsx"), "--id", "2024-041"] + Self.asOf)

@@ -35,6 +35,7 @@ def put(path, name):
 src = os.path.join(TMP, "requestsTwin.csv")
 shutil.copyfile(os.path.join(ROOT, "examples", "requests.csv"), src)
 put(soffice(src, "xlsx", "CSV:44,34,76,1"), "requestsTwin.xlsx")
+put(src, "requestsTwin.csv")   # the twin, kept beside it (examples/requests.csv moves on)
 
 # ruleTestsTable.xlsx, appealsTwin.xlsx, proactiveTwin.xlsx: rules/tests/decisions.csv,
 # examples/appeals.csv and examples/proactive-2024.csv saved as .xlsx by LibreOffice the same way.
