@@ -13,7 +13,7 @@ BENCH_FLAGS  ?=
 # The holiday facts the calendar is checked against: the shared copy when present, else ours.
 HOLIDAYS     ?= $(firstword $(wildcard ../shared/domain/holidays.json) Tests/data/holidays.json)
 
-.PHONY: deps build release demo test test-desk desk-venv bench install install-files clean
+.PHONY: deps build release demo test test-desk desk-venv dist test-dist bench install install-files clean
 
 ## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
 deps:
@@ -32,7 +32,7 @@ build: deps
 release: deps
 	$(SWIFT) build -c release $(BUILD_FLAGS)
 
-## demo: classify the bundled example ledger and show what is due.
+## demo: classify the bundled example ledger, show what is due, render the report and write the letters.
 demo: build
 	@mkdir -p $(DEMO_DIR)
 	@echo "== govrules classify examples/requests.csv (as of $(DEMO_AS_OF))"
@@ -51,6 +51,9 @@ demo: build
 	@echo "…"
 	@echo "The whole report: $(DEMO_DIR)/report-2024.html (open it in a browser; it prints on A4)"
 	@echo "and $(DEMO_DIR)/report-2024.docx (Word/WPS/LibreOffice, laid out as an official document)."
+	@echo
+	@echo "== govrules letters examples/requests.csv --from 2024-01-01 --to 2024-12-31 (docx in $(DEMO_DIR)/letters/)"
+	$(BIN_DEBUG) letters examples/requests.csv --from 2024-01-01 --to 2024-12-31 -o $(DEMO_DIR)/letters
 	@echo
 	@echo "Run it yourself from here:  $(BIN_DEBUG) classify examples/requests.csv --summary"
 	@echo "Or install it (to ~/.local/bin, no root needed) and run it from any folder:  make install && govrules"
@@ -104,5 +107,18 @@ install-files:
 	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) echo "Try it from any folder: govrules classify 台账.csv --summary" ;; \
 	  *) echo "$(PREFIX)/bin is not on your PATH yet: add  export PATH=\"$(PREFIX)/bin:\$$PATH\"  to ~/.profile (or ~/.bashrc), then open a new terminal." ;; esac
 
+## dist: a release binary with the Swift runtime linked in (--static-swift-stdlib; Lua stays the
+##       system liblua5.4), packaged as dist/govrules_VERSION_ARCH.deb and a tarball. Several minutes.
+dist: deps
+	@# Static Foundation links libcurl (FlyingFox's unused proxy handler imports FoundationNetworking).
+	@[ -e /usr/lib/$$(gcc -print-multiarch 2>/dev/null)/libcurl.so ] || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcurl4-openssl-dev >/dev/null; }
+	BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/dist.sh
+
+## test-dist: the .deb unpacked into a scratch root (dpkg -x) runs classify and serve with only
+##            /usr/bin:/bin on PATH; the tarball too; packaging twice gives the same bytes.
+test-dist: dist
+	python3 Tests/dist/test_dist.py
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-dist dist

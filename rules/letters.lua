@@ -71,7 +71,7 @@ end
 local function ground_articles(grounds, a)
   local arts = {}
   for _, g in ipairs(grounds) do append_unique(arts, M.grounds[g].article) end
-  if a.third_party == "objects" then append_unique(arts, "第三十二条") end
+  if a.third_party == "objects" or a.third_party == "no_reply" then append_unique(arts, "第三十二条") end
   return arts
 end
 
@@ -92,6 +92,7 @@ local function withheld(outcome)
     finding = function(a, step)
       local s = "经审查，你（单位）申请公开的信息"
       if a.third_party == "objects" then s = "经书面征求第三方意见，第三方不同意公开。经审查，你（单位）申请公开的信息" end
+      if a.third_party == "no_reply" then s = "经书面征求第三方意见，第三方逾期未提出意见。经审查，你（单位）申请公开的信息" end
       return s .. ground_reasons(withheld_grounds(a, step, outcome)) .. "。"
     end,
     decision = "本机关决定不予公开。",

@@ -18,7 +18,11 @@ enum Assets {
     .drop{display:block;border:3px dashed #9aa5b1;border-radius:10px;background:#fff;padding:44px 20px;text-align:center;cursor:pointer;font-size:19px;color:#3e4c59}
     .drop.over{border-color:#9b1c1c;background:#fff5f5}
     .drop strong{color:#9b1c1c}
-    .drop input[type=file]{display:block;margin:14px auto 0;font-size:15px}
+    .drop{position:relative}
+    .drop strong,.drop .or,.drop .button,.drop .note{display:block;margin:6px auto}
+    .drop .button{width:max-content}
+    .drop input[type=file]{position:absolute;width:1px;height:1px;opacity:0;overflow:hidden}
+    .drop:focus-within{outline:3px solid #f0b429}
     .row{display:flex;gap:14px;align-items:center;flex-wrap:wrap;margin:12px 0}
     label.field{display:flex;flex-direction:column;font-size:14px;color:#52606d;gap:4px}
     input[type=text],input[type=date],input[type=number],input[type=password],select{font-size:16px;padding:6px 8px;border:1px solid #9aa5b1;border-radius:4px}

@@ -285,7 +285,8 @@ struct DeskHandler: HTTPHandler {
                                          narrative: attached("narrative", "narrative.md"))
         let s = options.settings
         let types: [ReportOutputKind: String] = [.html: "text/html; charset=utf-8", .md: "text/markdown; charset=utf-8",
-                                                 .txt: "text/plain; charset=utf-8", .json: "application/json"]
+                                                 .txt: "text/plain; charset=utf-8", .json: "application/json",
+                                                 .docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
         return await Self.blocking {
             download(Result(catching: { try DeskJobs.report(u, req, settings: s) }), ctx, u,
                      name: "\(year)年度政府信息公开工作年度报告.\(format.rawValue)", type: types[format] ?? "application/octet-stream",

@@ -63,8 +63,10 @@ enum Pages {
         </div>
         <form id="upload-form" method="post" action="/upload" enctype="multipart/form-data" data-max="\(maxUpload)">
         <input type="hidden" name="csrf" value="\(h(ctx.csrf))">
-        <label class="drop" id="drop" for="ledger"><strong>把台账文件拖到这里</strong>，或点击选择文件
+        <label class="drop" id="drop" for="ledger"><strong>把台账文件拖到这里</strong>
+        <span class="or">或者</span><span class="button">选择文件……</span>
         <input type="file" id="ledger" name="ledger" accept=".csv,.xlsx,text/csv">
+        <span class="note">CSV 文件，UTF-8 或 GBK 编码，不超过 \(megabytes(maxUpload))</span>
         </label>
         <div class="row">
         <label class="field">期限计算截至日期（一般为今天）<input type="date" name="as_of" value="\(today.iso)"></label>
@@ -167,7 +169,8 @@ enum Pages {
             s += "<p class=\"ok\">没有符合条件的未办结申请。</p>"
         } else {
             s += "<table class=\"due\"><thead><tr><th>申请编号</th><th>收到日期</th><th>最终答复期限</th><th>剩余工作日</th><th>状态</th><th>申请内容</th></tr></thead><tbody>"
-            for e in shown {
+            let cap = 2000
+            for e in shown.prefix(cap) {
                 let cls = statusClass(e)
                 let mark = DueCommand.mark(e)
                 let rowClass = mark == "!!" ? "overdue" : (mark == "!" ? "soon" : cls)
@@ -178,6 +181,9 @@ enum Pages {
                 s += "<td><span class=\"badge \(cls)\">\(h(DueCommand.statusText(e)))</span></td><td>\(h(e.subject))</td></tr>"
             }
             s += "</tbody></table>"
+            if shown.count > cap {
+                s += "<p class=\"note\">另有 \(shown.count - cap) 件未在此列出（按到期先后只显示前 \(cap) 件）；完整清单请下载“到期清单（CSV）”。</p>"
+            }
         }
         s += "<p class=\"note\">点击任一行，查看该申请的认定过程和期限计算。“剩余工作日”为负数表示已超过最终答复期限的工作日数；“即将到期”指 3 个工作日内到期；“期限中止”表示正在等待补正、征求意见或缴费，期限暂停计算，“—”表示补正材料尚未收到、期限尚未起算；“期限待定”表示期限跨入尚无节假日安排文件的年份，标“暂定”的日期按周一至周五估算，仅供参考。</p>"
 
@@ -208,7 +214,7 @@ enum Pages {
         <div class="row">
         <label class="field">报告年度<input type="number" name="year" min="2008" max="2100" value="\(thisYear)"></label>
         <label class="field">机关名称<input type="text" name="agency" size="28" placeholder="如：某某县人民政府办公室"></label>
-        <label class="field">格式<select name="format"><option value="html">网页（HTML，可打印）</option><option value="md">Markdown</option><option value="txt">纯文本</option><option value="json">JSON（供下一年核对结转数）</option></select></label>
+        <label class="field">格式<select name="format"><option value="html">网页（HTML，可打印）</option><option value="docx">Word 文档（.docx，公文格式）</option><option value="md">Markdown</option><option value="txt">纯文本</option><option value="json">JSON（供下一年核对结转数）</option></select></label>
         </div>
         <div class="row">
         <label class="field">行政复议、行政诉讼台账（表四）<input type="file" name="appeals" accept=".csv,.xlsx"></label>

@@ -18,18 +18,24 @@ struct GovRules: ParsableCommand {
         subcommands: [Classify.self, Due.self, Explain.self, Letters.self, Report.self, RuleTest.self, Check.self, Serve.self, BenchRules.self]
     )
 
-    /// A bare `govrules` gets the short bilingual usage; a first word that is no command gets
-    /// the nearest one. Everything else is ArgumentParser's.
+    /// Before anything else: closed standard streams onto /dev/null, the signal handlers that
+    /// remove unfinished output files. Then a bare `govrules` gets the short bilingual usage; a
+    /// first word that is no command gets the nearest one. Everything else is ArgumentParser's.
     static func main() {
+        StandardStreams.prepare()
         let args = Array(CommandLine.arguments.dropFirst())
         guard let first = args.first else {
-            FileHandle.standardOutput.write(Usage.short.data(using: .utf8)!)
+            CommandSupport.writeOutput(Usage.short)
+            if let failure = CommandSupport.outputFailure {
+                StandardStreams.writeError(failure.description + "\n")
+                Foundation.exit(1)
+            }
             return
         }
         let names = configuration.subcommands.map { $0._commandName } + ["help"]
         if !first.hasPrefix("-") && !names.contains(first) {
             let visible = configuration.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
-            FileHandle.standardError.write(Usage.unknownCommand(first, known: visible).data(using: .utf8)!)
+            StandardStreams.writeError(Usage.unknownCommand(first, known: visible))
             Foundation.exit(64)
         }
         main(args)
@@ -111,8 +117,23 @@ enum CommandSupport {
         var err = ""
         for d in outcome.diagnostics { err += d.description + "\n" }
         err += outcome.report
-        if !err.isEmpty { FileHandle.standardError.write(err.data(using: .utf8)!) }
+        if let failure = outputFailure {
+            err += failure.description + "\n"
+        }
+        StandardStreams.writeError(err)
+        if outputFailure != nil && outcome.status == 0 { throw ExitCode(1) }
         if outcome.status != 0 { throw ExitCode(outcome.status) }
+    }
+
+    /// The first failure to write standard output (closed, full disk…): the command then fails.
+    nonisolated(unsafe) static var outputFailure: Diagnostic?
+
+    /// Writes a command's text to standard output; a failure is reported by `finish`.
+    static func writeOutput(_ text: String) {
+        guard outputFailure == nil else { return }
+        do { try StandardStreams.writeOutput(text) } catch {
+            outputFailure = error as? Diagnostic ?? Diagnostic(code: "output-write-failed", "写入标准输出失败：\(error)")
+        }
     }
 }
 
@@ -178,7 +199,7 @@ struct Classify: ParsableCommand {
         o.summary = summary
         o.explain = explain
         o.jobs = jobsOption.jobs
-        o.emit = { d in FileHandle.standardError.write((d.description + "\n").data(using: .utf8)!) }
+        o.emit = { d in StandardStreams.writeError(d.description + "\n") }
         try CommandSupport.finish(ClassifyCommand.run(o))
     }
 }
@@ -226,7 +247,7 @@ struct Due: ParsableCommand {
         o.format = format ?? OutputFormat.fromExtension(output, xlsx: .xlsx, otherwise: .table)
         o.output = output
         try CommandSupport.finish(DueCommand.run(o) { text in
-            FileHandle.standardOutput.write(text.data(using: .utf8)!)
+            CommandSupport.writeOutput(text)
         })
     }
 }
@@ -289,7 +310,7 @@ struct RuleTest: ParsableCommand {
         o.files = files
         o.only = only
         o.format = format
-        try CommandSupport.finish(RuleTestCommand.run(o) { FileHandle.standardOutput.write($0.data(using: .utf8)!) })
+        try CommandSupport.finish(RuleTestCommand.run(o) { CommandSupport.writeOutput($0) })
     }
 }
 
@@ -433,7 +454,7 @@ struct Explain: ParsableCommand {
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.format = format
-        try CommandSupport.finish(ExplainCommand.run(o) { FileHandle.standardOutput.write($0.data(using: .utf8)!) })
+        try CommandSupport.finish(ExplainCommand.run(o) { CommandSupport.writeOutput($0) })
     }
 }
 

@@ -53,11 +53,12 @@ struct Serve: ParsableCommand {
         o.settings.jobs = jobsOption.jobs
         o.announce = { FileHandle.standardOutput.write(Data($0.utf8)) }
 
-        // A closed connection must not stop the server; Ctrl-C and SIGTERM stop it cleanly,
+        // A closed connection must not stop the server; Ctrl-C, SIGTERM and SIGHUP stop it cleanly
+        // (exit status 0: stopping is how a server ends),
         // removing any temporary folder a request still holds.
         signal(SIGPIPE, SIG_IGN)
         var sources: [DispatchSourceSignal] = []
-        for sig in [SIGINT, SIGTERM] {
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .main)
             s.setEventHandler {

@@ -81,6 +81,33 @@ struct EndToEndLettersTests {
         #expect(E2E.listing(out.deletingLastPathComponent()).isEmpty)
     }
 
+    /// `-o letters/` beside rules/ names the templates folder: refused, the templates untouched.
+    @Test func theTemplatesFolderIsNeverTheOutput() throws {
+        let before = E2E.listing(URL(fileURLWithPath: Self.lettersDir))
+        let r = E2E.run(["letters", "examples/requests.csv", "--id", "2024-001", "-o", "letters/"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error[letters-output]") && r.stderr.contains("模板目录"), "stderr: \(r.stderr)")
+        #expect(E2E.listing(URL(fileURLWithPath: Self.lettersDir)) == before)
+    }
+
+    /// An existing output folder is replaced only when it holds letters alone.
+    @Test func anOutputFolderWithOtherFilesIsLeftAsItWas() throws {
+        let dir = E2E.makeTempDir(prefix: "letters-existing")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let note = dir.appendingPathComponent("备忘.xlsx")
+        try Data("x".utf8).write(to: note)
+        let r = E2E.run(["letters", "examples/requests.csv", "--id", "2024-001", "-o", dir.path, "--format", "txt"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("备忘.xlsx"))
+        #expect(E2E.listing(dir) == ["备忘.xlsx"])
+        // A folder of earlier letters is replaced whole.
+        try FileManager.default.removeItem(at: note)
+        try Data("old".utf8).write(to: dir.appendingPathComponent("2023-001-答复书.txt"))
+        let again = E2E.run(["letters", "examples/requests.csv", "--id", "2024-001", "-o", dir.path, "--format", "txt"])
+        #expect(again.status == 0, "stderr: \(again.stderr)")
+        #expect(E2E.listing(dir) == ["2024-001-答复书.txt"])
+    }
+
     @Test func docxHasTheLetterStructureAndConvertsWithLibreOffice() throws {
         let (r, out) = letters([E2E.fixture("refusalAfter2024.csv"), "--id", "R-1"])
         defer { try? FileManager.default.removeItem(at: out.deletingLastPathComponent()) }

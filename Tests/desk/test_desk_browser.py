@@ -8,13 +8,14 @@ under CI=true, where it must run."""
 import glob
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from desk_support import ARTIFACTS, FIXTURES, REPORTS, Desk, cli, scratch_with  # noqa: E402
+from desk_support import ARTIFACTS, FIXTURES, REPORTS, ROOT, Desk, cli, scratch_with  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -25,7 +26,7 @@ try:
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.webdriver.support.ui import Select, WebDriverWait
     HAVE_SELENIUM = True
 except ImportError:
     HAVE_SELENIUM = False
@@ -189,6 +190,40 @@ class DeskInBrowserTest(unittest.TestCase):
                         "--narrative", "narrative-2024.md", "--format", "html", "--reports", REPORTS], self.inputs)
         self.assertEqual(data, expected, "the report downloaded is the CLI's, byte for byte")
         self.assertIn("2024年度政府信息公开工作年度报告", name)
+
+        # The same report as Word (.docx), byte for byte the CLI's.
+        b.get(results + "/")
+        form = wait.until(EC.presence_of_element_located((By.ID, "report-form")))
+        year = form.find_element(By.NAME, "year")
+        year.clear()
+        year.send_keys("2024")
+        form.find_element(By.NAME, "agency").send_keys("云溪县人民政府办公室")
+        for field, f in [("appeals", "appeals.csv"), ("proactive", "proactive-2024.csv"), ("narrative", "narrative-2024.md")]:
+            form.find_element(By.NAME, field).send_keys(os.path.join(self.inputs, f))
+        Select(form.find_element(By.NAME, "format")).select_by_value("docx")
+        before = set(os.listdir(self.downloads))
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        _, docx = self.downloaded(".docx", before)
+        self.assertEqual(docx, cli(["report", "requests.csv", "--year", "2024", "--agency", "云溪县人民政府办公室",
+                                    "--appeals", "appeals.csv", "--proactive", "proactive-2024.csv",
+                                    "--narrative", "narrative-2024.md", "--format", "docx", "--reports", REPORTS], self.inputs))
+
+        # A larger ledger over a slow link: the page shows how far the upload has got.
+        big = os.path.join(self.inputs, "ledger-3000.csv")
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "gen-ledger.py"), "--rows", "3000",
+                        "--seed", "7", "-o", big], check=True)
+        b.get(self.desk.url + "/")
+        b.set_network_conditions(offline=False, latency=5, download_throughput=10 << 20,
+                                 upload_throughput=max(1, os.path.getsize(big) // 4))
+        self.drop("ledger-3000.csv")
+        progress = WebDriverWait(b, 30, poll_frequency=0.05).until(
+            lambda d: (lambda t: t if "%" in t and "100%" not in t else False)(d.find_element(By.ID, "upload-status").text))
+        self.assertRegex(progress, r"正在上传“ledger-3000.csv”：\d+%")
+        self.shot("desk-0-progress.png", full=False)
+        wait.until(EC.url_contains("/u/"))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "table.due")))
+        self.assertIn("共 3000 件申请", b.page_source)
+        b.delete_network_conditions()
 
         # And the report, as it prints.
         path = os.path.join(self.downloads, name)

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import sys
+import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -189,6 +190,33 @@ class IsolationTest(unittest.TestCase):
             self.assertEqual(r.status, 404)
             self.assertEqual(desk.temp_leftovers(), [], "every request's temporary folder is removed")
         self.assertEqual(rules_digest(), before, "the desk never writes to the rules folder")
+
+    def test_concurrent_uploads_never_mix(self):
+        errors = read(os.path.join(FIXTURES, "test_errors_table.csv"))
+        with Desk() as desk:
+            _, page = request(desk, "GET", "/")
+            csrf = csrf_of(page)
+            results = {}
+
+            def one(i):
+                name, data = ("requests-%d.csv" % i, EXAMPLE) if i % 2 == 0 else ("errors-%d.csv" % i, errors)
+                r, _ = upload(desk, name, data, csrf)
+                _, body = request(desk, "GET", r.getheader("Location"))
+                results[i] = (name, r.getheader("Location"), body)
+
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(6)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(len({loc for _, loc, _ in results.values()}), 6, "every upload has its own id")
+            for i, (name, _, body) in results.items():
+                self.assertIn(("台账：" + name).encode(), body)
+                for j, (other, _, _) in results.items():
+                    if j != i:
+                        self.assertNotIn(other.encode(), body)
+                self.assertEqual("共 58 件申请".encode() in body, i % 2 == 0)
+            self.assertEqual(desk.temp_leftovers(), [])
 
 
 if __name__ == "__main__":

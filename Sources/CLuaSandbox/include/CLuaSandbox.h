@@ -6,6 +6,7 @@
 #include <lua.h>
 #include <lualib.h>
 #include <lauxlib.h>
+#include "GovRulesFaults.h"
 
 /* One sandboxed Lua state. Everything here that can raise a Lua error runs inside
  * lua_pcall, so a longjmp never crosses a Swift frame. */

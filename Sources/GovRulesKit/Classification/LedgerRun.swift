@@ -47,6 +47,8 @@ public final class LedgerRun {
     let decoder: RowDecoder
     /// Per input: the field holding 申请编号.
     private let idFields: [Int?]
+    /// Per input: how many cells its header has (a record with another count is checked).
+    let headerCounts: [Int]
     /// Whether each classified row carries its `activity` (the report asks; classify does not pay
     /// for it). Set before the rows run; the workers only read it.
     public var collectsActivity: Bool {
@@ -122,6 +124,41 @@ public final class LedgerRun {
         let decoder = RowDecoder(engine: engine)
         self.decoder = decoder
         idFields = inputs.map { input in decoder.idColumn.flatMap { input.1.fieldOfColumn[$0] } }
+        headerCounts = inputs.map { $0.1.headers.count }
+    }
+
+    /// What is wrong with a record whose cell count is not its header's: an error (cells beyond
+    /// the header that hold something, a missing required cell, a last record cut off), or a
+    /// warning (only trailing optional cells missing). Called on the reading thread, only for
+    /// records whose count differs, so rows of the right shape cost one comparison.
+    func checkShape(_ record: CSVRecord, input: Int, atEnd: Bool) -> (problem: Diagnostic?, warning: String?) {
+        let expected = headerCounts[input]
+        let count = record.count
+        let map = inputs[input].map
+        if count > expected {
+            for f in expected..<count {
+                let value = record.withField(f) { ValueParser.trimmed($0) }
+                if value.isEmpty { continue }
+                let text = String(decoding: value, as: UTF8.self)
+                return (Diagnostic(code: "row-extra-cells", file: map.file, line: record.row,
+                    "这一行有 \(count) 个单元格，比表头的 \(expected) 列多；第\(f + 1)列的值“\(TextWidth.truncate(text, to: 40))”没有表头，不能丢掉。请检查这一行是否多了逗号（单元格中的英文逗号要在整个单元格外加英文双引号），或为这一列补上表头"), nil)
+            }
+            return (nil, nil)
+        }
+        let missing = map.headers[count..<expected].map { $0.trimmed }
+        let names = missing.filter { !$0.isEmpty }.map { "“\($0)”" }.joined(separator: "、")
+        if atEnd {
+            return (Diagnostic(code: "row-cut-off", file: map.file, line: record.row,
+                "这是文件的最后一行，没有换行符，且只有 \(count) 个单元格（表头有 \(expected) 列，缺少\(names.isEmpty ? "末尾的列" : names)）：文件可能不完整（可能还在复制或保存中）。请确认文件已完整保存后重新运行"), nil)
+        }
+        let columns = engine.policy.columns
+        let requiredMissing = (count..<expected).compactMap { f in map.columnOfField[f] }.filter { columns[$0].required }
+        if !requiredMissing.isEmpty {
+            let required = requiredMissing.map { "“\(map.headers[map.fieldOfColumn[$0]!].trimmed)”" }.joined(separator: "、")
+            return (Diagnostic(code: "row-short", file: map.file, line: record.row,
+                "这一行只有 \(count) 个单元格，表头有 \(expected) 列，缺少必填列\(required)。请检查这一行是否少了逗号或单元格"), nil)
+        }
+        return (nil, "这一行只有 \(count) 个单元格，表头有 \(expected) 列；缺少的末尾列\(names.isEmpty ? "" : "（\(names)）")按空白处理")
     }
 
     /// Streams every row, sequentially, with this run's own engine. `accept` gets each
@@ -165,7 +202,7 @@ public final class LedgerRun {
 
     /// Decodes and classifies one record with the given engine and decoder (one per thread).
     func classify(_ record: CSVRecord, input inputIndex: Int, decoder: RowDecoder, engine: RuleEngine,
-                  preProblems: [Diagnostic],
+                  preProblems: [Diagnostic], preWarning: String? = nil,
                   accept: (ClassifiedRow, CSVRecord) throws -> Void,
                   reject: ([Diagnostic], CSVRecord) throws -> Void) throws {
         let map = inputs[inputIndex].map
@@ -203,6 +240,7 @@ public final class LedgerRun {
             engine.calendarWaits[raw.missingCalendarYear ?? 0, default: CalendarWait()].add(raw.status)
         }
         var warnings = raw.warningCount > 0 ? engine.lastWarnings() : []
+        if let preWarning { warnings.append(preWarning) }
         let recorded = decoder.recordedOutcome
         if let recorded, recorded != raw.outcome {
             let policy = engine.policy

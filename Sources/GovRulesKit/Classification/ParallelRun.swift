@@ -17,7 +17,8 @@ final class ParallelRun {
         var fieldEnd: [Int] = []        // end offset of each field, from its record's first byte
         var byteEnd: [Int] = []         // index into bytes after each record
         var bytes: [UInt8] = []
-        var preProblems: [Int: [Diagnostic]] = [:]   // record index → duplicate-id problems
+        var preProblems: [Int: [Diagnostic]] = [:]   // record index → duplicate-id and shape problems
+        var preWarnings: [Int: String] = [:]         // record index → shape warning
         var count: Int { rows.count }
 
         init() {}
@@ -86,9 +87,16 @@ final class ParallelRun {
                 while let record = try input.reader.next() {
                     if record.isBlank { continue }
                     sizing.observe(record, input: inputIndex, run: run, registry: &seen)
-                    let pre = (run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? [])
+                    var pre = (run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? [])
                         + run.cellErrorProblems(record, input: inputIndex)
-                    try run.classify(record, input: inputIndex, decoder: worker.decoder, engine: worker.engine, preProblems: pre,
+                    var preWarning: String?
+                    if input.reader.checksRecordShape && record.count != run.headerCounts[inputIndex] {
+                        let shape = run.checkShape(record, input: inputIndex, atEnd: input.reader.endedWithoutLineBreak)
+                        if let p = shape.problem { pre.append(p) }
+                        preWarning = shape.warning
+                    }
+                    try run.classify(record, input: inputIndex, decoder: worker.decoder, engine: worker.engine,
+                                     preProblems: pre, preWarning: preWarning,
                                      accept: { try accept($0, $1, inputIndex, &partial) },
                                      reject: { try reject($0, $1, inputIndex, &partial) })
                     rows += 1
@@ -154,6 +162,11 @@ final class ParallelRun {
                 let pre = (run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? [])
                     + run.cellErrorProblems(record, input: inputIndex)
                 if !pre.isEmpty { chunk.preProblems[index] = pre }
+                if input.reader.checksRecordShape && record.count != run.headerCounts[inputIndex] {
+                    let shape = run.checkShape(record, input: inputIndex, atEnd: input.reader.endedWithoutLineBreak)
+                    if let p = shape.problem { chunk.preProblems[index, default: []].append(p) }
+                    if let w = shape.warning { chunk.preWarnings[index] = w }
+                }
                 if chunk.count == chunkRows {
                     chunk.seq = seq
                     seq += 1
@@ -202,7 +215,7 @@ final class ParallelRun {
                         let record = CSVRecord(row: chunk.rows[i], storage: storage)
                         let input = chunk.inputs[i]
                         try run.classify(record, input: input, decoder: decoder, engine: engine,
-                                         preProblems: chunk.preProblems[i] ?? [],
+                                         preProblems: chunk.preProblems[i] ?? [], preWarning: chunk.preWarnings[i],
                                          accept: { try accept($0, $1, input) }, reject: { try reject($0, $1, input) })
                         // The run is going to stop (RunawayRules): the rest of the chunk would
                         // only pay the runaway rule's cost again.

@@ -105,13 +105,24 @@ public enum ClassifyCommand {
     ///   caller such as a web page offering the results as a download, e.g. with `format = .xlsx`);
     ///   committed on success, abandoned on failure.
     public static func run(_ o: ClassifyOptions, sink given: OutputSink?) -> CommandOutcome {
+        var o = o
+        // `-o -` and `-o /dev/stdout` mean standard output, as it is.
+        if let path = o.output, OutputFile.isStandardOutput(path) { o.output = nil }
         let sink: OutputSink
+        let folder: RulesFolder
         do {
+            folder = try RulesFolder.locate(o.rules)
+            // Before anything is read or created: never write over an input.
+            try OutputGuard.check(outputs: o.output.map { [$0, rejectsPath(for: $0)] } ?? [],
+                                  standardOutput: o.output == nil,
+                                  inputs: o.ledgers.map { OutputGuard.Input($0, role: "台账") } + OutputGuard.inputs(of: folder))
             if let given {
                 sink = given
             } else if o.format == .xlsx && o.output == nil && isatty(STDOUT_FILENO) != 0 {
                 throw Diagnostic(code: "output-binary", "xlsx 工作簿不能显示在终端上；请用 -o 指定文件，如 -o 分类结果.xlsx")
             } else if let path = o.output {
+                // A rejects file is only written when rows are rejected; its leftovers go anyway.
+                TemporaryFiles.removeAbandoned(of: rejectsPath(for: path))
                 sink = try OutputFile.open(path: path)
             } else if o.keepGoing {
                 sink = StandardOutputSink()   // every valid row is written whatever happens
@@ -125,7 +136,6 @@ public enum ClassifyCommand {
             if !committed { sink.abandon(); rejectsSink?.abandon() }
         }
         do {
-            let folder = try RulesFolder.locate(o.rules)
             let engine = try RuleEngine(folder: folder, limits: o.limits)
             let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf, sheet: o.sheet)
             var engines = [engine]

@@ -16,6 +16,13 @@ public struct LettersCommandOptions: Sendable {
 public enum LettersCommand {
     public static func run(_ o: LettersCommandOptions) -> CommandOutcome {
         do {
+            // `-o letters/` in the folder that holds the templates would name the templates folder.
+            if let templates = try? ResourceFolder.locate(o.letters.letters, name: "letters"),
+               URL(fileURLWithPath: templates).standardizedFileURL.resolvingSymlinksInPath().path
+                == URL(fileURLWithPath: o.output).standardizedFileURL.resolvingSymlinksInPath().path {
+                throw Diagnostic(code: "letters-output", file: o.output,
+                    "输出目录就是文书模板目录（\(templates)）；文书不能写进模板目录，请另选一个目录，如 -o 文书-2024/")
+            }
             let batch = try LetterMaker.make(o.letters)
             var files: [(String, Data)] = []
             for l in batch.letters {

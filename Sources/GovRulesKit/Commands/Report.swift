@@ -44,9 +44,16 @@ public enum ReportCommand {
     }
 
     public static func run(_ o: ReportOptions) -> CommandOutcome {
+        var o = o
+        if let path = o.output, OutputFile.isStandardOutput(path) { o.output = nil }
         var warnings: [Diagnostic] = []
         do {
             let folder = try RulesFolder.locate(o.rules)
+            // Before anything is read: never write over an input.
+            let named = [o.appeals, o.proactive, o.narrative, o.previous, o.formatSpec].compactMap { $0 }
+            try OutputGuard.check(outputs: o.output.map { [$0] } ?? [], standardOutput: o.output == nil,
+                                  inputs: o.ledgers.map { OutputGuard.Input($0, role: "台账") }
+                                      + named.map { OutputGuard.Input($0, role: "输入文件") } + OutputGuard.inputs(of: folder))
             let engine = try RuleEngine(folder: folder, limits: o.limits)
             let policy = engine.policy
             let keys = policy.outcomes.map(\.key)

@@ -228,6 +228,12 @@ public final class CSVReader {
     private let maxRecordBytes: Int
     /// The file's size when it is a regular file (nil for a pipe or memory).
     public private(set) var inputSize: Int?
+    /// The regular file's modification time when it was opened, to notice a ledger that is
+    /// still being written (copied, saved) while it is read.
+    private var inputModified: timespec?
+    /// Whether the last record returned ended at the end of the file without a line break: with
+    /// too few cells it was probably cut off.
+    public private(set) var endedWithoutLineBreak = false
 
     // Input side.
     private let raw: UnsafeMutablePointer<UInt8>
@@ -278,7 +284,10 @@ public final class CSVReader {
         }
         try self.init(source: .file(fd: fd, owned: true), name: path, chunkSize: chunkSize,
                       maxRecordBytes: maxRecordBytes)
-        if (st.st_mode & S_IFMT) == S_IFREG { inputSize = Int(st.st_size) }
+        if (st.st_mode & S_IFMT) == S_IFREG {
+            inputSize = Int(st.st_size)
+            inputModified = st.st_mtim
+        }
     }
 
     /// Reads CSV from an already open file descriptor (for example standard input).
@@ -397,7 +406,20 @@ public final class CSVReader {
         return record
     }
 
+    /// At the end of a regular file: throws when its size or modification time is no longer
+    /// what it was when it was opened (what was read may be neither the old file nor the new).
+    private func checkUnchanged() throws {
+        guard let size = inputSize, let modified = inputModified, case .file(let fd, _) = source else { return }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { return }
+        if Int(st.st_size) != size || st.st_mtim.tv_sec != modified.tv_sec || st.st_mtim.tv_nsec != modified.tv_nsec {
+            throw Diagnostic(code: "csv-changed-while-read", file: path,
+                "输入文件在读取期间被修改（大小或修改时间变了，可能还在复制、导出或被其他程序保存），读到的内容可能不完整，未写出任何结果。请等文件保存完毕后重新运行")
+        }
+    }
+
     private func finishAtEndOfInput() throws -> CSVRecord? {
+        try checkUnchanged()
         switch state {
         case .quoted:
             throw Diagnostic(code: "csv-unterminated-quote", file: path, line: nextRow,
@@ -412,6 +434,7 @@ public final class CSVReader {
             storage.endField()
         }
         finished = true
+        endedWithoutLineBreak = true
         return makeRecord()
     }
 

@@ -1,3 +1,4 @@
+import CLuaSandbox
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -109,12 +110,18 @@ public final class StandardOutputSink: OutputSink {
         writer = FileDescriptorWriter(fd: fileDescriptor, name: name)
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws { try writer.write(bytes) }
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        try StandardStreams.requireOutput(writer.fd)
+        try writer.write(bytes)
+    }
 
     /// Writes out the buffer.
     public func flush() throws { try writer.flush() }
 
-    public func commit() throws { try writer.flush() }
+    public func commit() throws {
+        try StandardStreams.requireOutput(writer.fd)
+        try writer.flush()
+    }
 
     public func abandon() { writer.discard() }
 }
@@ -143,6 +150,7 @@ public final class AtomicFileSink: OutputSink {
         if exists && (existing.st_mode & S_IFMT) == S_IFDIR {
             throw FileDescriptorWriter.outputFailure(code: "output-open-failed", name: path, action: "创建", EISDIR)
         }
+        TemporaryFiles.removeAbandoned(directory: directory, base: base)
         let stem = "\(directory).\(base).tmp-\(getpid())"
         var candidate = stem
         var fd: Int32 = -1
@@ -165,12 +173,16 @@ public final class AtomicFileSink: OutputSink {
         self.path = path
         self.temporaryPath = candidate
         self.writer = FileDescriptorWriter(fd: fd, name: path)
-        RowTimeout.registerTemporary(candidate)
+        cleanupSlot = gr_cleanup_add(candidate)
     }
+
+    /// Where the temporary file is registered for removal if a signal or the row timeout ends
+    /// the process (-1: not registered; the next run's sweep removes it).
+    private let cleanupSlot: Int32
 
     deinit {
         if !finished { abandon() }
-        RowTimeout.unregisterTemporary(temporaryPath)
+        gr_cleanup_remove(cleanupSlot)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
@@ -205,6 +217,7 @@ public final class AtomicFileSink: OutputSink {
             unlink(temporaryPath)
             throw FileDescriptorWriter.outputFailure(code: "output-write-failed", name: path, action: "保存", err)
         }
+        gr_cleanup_remove(cleanupSlot)
         // Make the rename itself durable (best effort).
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? "."
@@ -222,6 +235,7 @@ public final class AtomicFileSink: OutputSink {
         writer.discard()
         close(writer.fd)
         unlink(temporaryPath)
+        gr_cleanup_remove(cleanupSlot)
     }
 }
 
@@ -238,6 +252,7 @@ public final class SpooledStandardOutputSink: OutputSink {
     private var closed = false
 
     public init(fileDescriptor: Int32 = STDOUT_FILENO, name: String = "标准输出", closeTarget: Bool = false) throws {
+        try StandardStreams.requireOutput(fileDescriptor)
         self.closeTarget = closeTarget
         let dir = ProcessInfoTemporaryDirectory.path
         var template = Array((dir + "/govrules-spool-XXXXXX").utf8CString)
@@ -306,6 +321,12 @@ enum ProcessInfoTemporaryDirectory {
 ///   replace the device node itself.
 public enum OutputFile {
     public static func open(path: String) throws -> OutputSink {
+        // An open descriptor by name: written as it is, never replaced (following the link
+        // would give /proc's name of a pipe, or replace the file a `>>` appends to).
+        if isStandardOutput(path) { return try SpooledStandardOutputSink() }
+        if let fd = descriptor(named: path) {
+            return try SpooledStandardOutputSink(fileDescriptor: fd, name: path)
+        }
         // Follow symbolic links (also to a file that does not exist yet), a few levels deep.
         var target = path
         for _ in 0..<16 {
@@ -333,5 +354,41 @@ public enum OutputFile {
             }
         }
         return try AtomicFileSink(path: target)
+    }
+}
+
+/// Temporary output files (`.NAME.tmp-PID`, `.NAME.tmp-PID-N`) left by a run that was killed
+/// before it could remove them (SIGKILL, a power cut).
+enum TemporaryFiles {
+    /// Removes the abandoned temporary files of the output `path`.
+    static func removeAbandoned(of path: String) {
+        let slash = path.lastIndex(of: "/")
+        removeAbandoned(directory: slash.map { String(path[...$0]) } ?? "",
+                        base: slash.map { String(path[path.index(after: $0)...]) } ?? path)
+    }
+
+    /// Removes those beside `base` in `directory` whose process is gone. A live process's file
+    /// (another run writing the same output right now) is left alone.
+    static func removeAbandoned(directory: String, base: String) {
+        guard let dir = opendir(directory.isEmpty ? "." : directory) else { return }
+        defer { closedir(dir) }
+        let prefix = Array(".\(base).tmp-".utf8)
+        while let entry = readdir(dir) {
+            let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                Array(raw.prefix { $0 != 0 })
+            }
+            guard name.count > prefix.count, name.starts(with: prefix) else { continue }
+            // PID, then optionally "-N"; nothing else.
+            let rest = name[prefix.count...]
+            let digits = rest.prefix { $0 >= 48 && $0 <= 57 }
+            guard !digits.isEmpty, digits.count <= 10, let pid = Int32(String(decoding: digits, as: UTF8.self)) else { continue }
+            let tail = rest.dropFirst(digits.count)
+            if !tail.isEmpty {
+                guard tail.first == UInt8(ascii: "-"), tail.count > 1, tail.dropFirst().allSatisfy({ $0 >= 48 && $0 <= 57 }) else { continue }
+            }
+            if pid == getpid() { continue }
+            if pid > 0 && (kill(pid, 0) == 0 || errno == EPERM) { continue }   // still running
+            unlink(directory + String(decoding: name, as: UTF8.self))
+        }
     }
 }

@@ -22,12 +22,18 @@ public protocol RecordReader: AnyObject {
     var cellErrors: [(field: Int, message: String)] { get }
     /// Warnings about the table once its header row is known (merged cells among the data rows).
     func warnings(headerRow: Int) -> [Diagnostic]
+    /// Whether a record with more or fewer fields than the header says something (a CSV line
+    /// cut or joined); a workbook's rows simply omit their empty trailing cells.
+    var checksRecordShape: Bool { get }
+    /// Whether the last record ended at the end of the file without a line break (CSV).
+    var endedWithoutLineBreak: Bool { get }
 }
 
 extension CSVReader: RecordReader {
     public var namesColumnsByLetter: Bool { false }
     public var cellErrors: [(field: Int, message: String)] { [] }
     public func warnings(headerRow: Int) -> [Diagnostic] { [] }
+    public var checksRecordShape: Bool { true }
 }
 
 /// Opens a table by what the file holds, not by its name: a zip package with a workbook is read

@@ -169,20 +169,8 @@ enum HTMLRenderer {
         return out.map { indent + $0 }
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// The same escaping as the .docx parts: & < > " and no control characters.
+    static func escape(_ s: String) -> String { XMLText.escape(s) }
 
     static let css = """
     @page { size: A4; margin: 22mm 18mm 20mm 18mm; }

@@ -7,7 +7,6 @@ import Foundation
 enum RowTimeout {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var inputNames: [String] = []
-    nonisolated(unsafe) private static var temporaryFiles: Set<String> = []
     nonisolated(unsafe) private static var installed: Double?
 
     static func install(seconds: Double) {
@@ -25,23 +24,10 @@ enum RowTimeout {
         lock.unlock()
     }
 
-    /// Output files being written, removed if the process has to end.
-    static func registerTemporary(_ path: String) {
-        lock.lock()
-        temporaryFiles.insert(path)
-        lock.unlock()
-    }
-
-    static func unregisterTemporary(_ path: String) {
-        lock.lock()
-        temporaryFiles.remove(path)
-        lock.unlock()
-    }
-
     fileprivate static func fire(input: Int, row: Int, seconds: Double, location: String) -> Never {
         lock.lock()
         let file = input >= 0 && input < inputNames.count ? inputNames[input] : nil
-        for path in temporaryFiles { unlink(path) }
+        gr_cleanup_run()   // the output files being written (AtomicFileSink registers them)
         lock.unlock()
         let d = Diagnostic(code: "rule-timeout", file: file, line: row >= 0 ? row : nil,
             "规则处理这一行已运行 \(Int(seconds)) 秒仍未结束\(location.isEmpty ? "" : "（正在运行 \(location)）")，程序已终止，未写出任何结果。常见原因是字符串匹配模式回溯过多（如对长文本使用 \".-.-.-\" 之类的模式）；请检查规则。确需更长时间时可用 --row-timeout 调整")

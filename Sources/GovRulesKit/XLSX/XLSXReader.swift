@@ -17,6 +17,8 @@ public final class XLSXReader: RecordReader {
     public let sheetName: String
     public var inputSize: Int? { nil }
     public var namesColumnsByLetter: Bool { true }
+    public var checksRecordShape: Bool { false }
+    public var endedWithoutLineBreak: Bool { false }
     public private(set) var cellErrors: [(field: Int, message: String)] = []
 
     private let queue: BatchQueue
