@@ -29,7 +29,9 @@ public enum LettersCommand {
                 files.append((l.baseName + "." + o.format.rawValue, try LetterFiles.data(l, format: o.format)))
             }
             try LetterFiles.writeFolder(o.output, files: files)
-            var report = "已制作文书 \(batch.letters.count) 封，写入 \(o.output)/"
+            var shown = o.output
+            while shown.count > 1 && shown.hasSuffix("/") { shown.removeLast() }
+            var report = "已制作文书 \(batch.letters.count) 封，写入 \(shown)/"
             let kinds = Dictionary(grouping: batch.letters, by: \.kind).map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
             if !kinds.isEmpty { report += "（" + kinds.map { "\($0.0) \($0.1)" }.joined(separator: "，") + "）" }
             return CommandOutcome(status: 0, diagnostics: batch.warnings, report: report + "\n")
