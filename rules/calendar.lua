@@ -102,6 +102,7 @@ M.first_day, M.last_day = lo, hi
 
 -- cum[d - lo + 1] = working days in [lo, d]; nth[k] = the k-th working day.
 local cum, nth = {}, {}
+local working_days = {}
 local count = 0
 for d = lo, hi do
   local weekday = (d + 3) % 7 -- 0 = Monday ... 6 = Sunday
@@ -114,6 +115,16 @@ for d = lo, hi do
     nth[count] = d
   end
   cum[d - lo + 1] = count
+  working_days[d - lo + 1] = working
+end
+-- The host counts with the same days, in O(1) without a Lua call (workdays.add, workdays.between):
+-- which day is a working day is decided here; only the counting is the host's. The stock lua5.4
+-- has no `workdays`: there the tables above answer.
+local function none() end
+local wd_add, wd_between = none, none
+if workdays then
+  workdays.define(lo, working_days)
+  wd_add, wd_between = workdays.add, workdays.between
 end
 
 -- Raised (as a table, so that rules can tell it from a bug) when a computation needs a year
@@ -136,18 +147,16 @@ local function upto(d)
   return cum[d - lo + 1]
 end
 
---- Working days d with a < d <= b (0 when b <= a).
+--- Working days d with a < d <= b (0 when b <= a). Outside the calendar the host answers nil and
+-- upto names the missing year.
 function M.count(a, b)
   if b <= a then return 0 end
-  return upto(b) - upto(a)
+  return wd_between(a, b) or upto(b) - upto(a)
 end
 
 --- The n-th working day after d (d itself is not counted).
 function M.add(d, n)
-  local k = upto(d) + n
-  local r = nth[k]
-  if not r then missing(hi + 1) end
-  return r
+  return wd_add(d, n) or nth[upto(d) + n] or missing(hi + 1)
 end
 
 function M.is_workday(d)

@@ -72,7 +72,10 @@ local function compute(c, a, as_of)
   local received = a.received
   local regime = regime_of(received)
   local rg = M.regimes[regime]
-  local r = { regime = regime }
+  -- Every field the result may get, named up front (nil for now): the table is then made once at
+  -- its final size instead of growing field by field.
+  local r = { regime = regime, start = nil, due = nil, final_due = nil, status = nil, warnings = nil,
+              paused_days = nil, extension_days = nil, agreed = nil, days_left = nil, outcome = nil, step = nil }
   local warnings
 
   local ext = a.extension_days

@@ -34,8 +34,12 @@ function policy.decide(app)
   error("没有任何决定步骤适用：最后一个步骤必须总能作出决定", 0)
 end
 
-function policy.classify(app, as_of)
-  local outcome, step = policy.decide(app)
+--- The outcome and deadline of one application. The host passes the steps' decision (`outcome`,
+-- `step`): it runs `policy.decide` on a read-only view of the row, or, when an earlier row read the
+-- same cells with the same values, remembers what it gave (steps must therefore depend only on
+-- the cells they read). Called with only (app, as_of), as plain Lua does, classify decides itself.
+function policy.classify(app, as_of, outcome, step)
+  if outcome == nil then outcome, step = policy.decide(app) end
   local r = deadline.compute(app, as_of)
   r.outcome = outcome
   r.step = step.id

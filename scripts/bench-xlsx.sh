@@ -6,7 +6,7 @@
 bench_xlsx() {
   local n=$1 ledger=$2 rows
   local book="${ledger%.csv}.xlsx"
-  rows=$(fmt_rows "$n")
+  rows=$(group "$n")
   if [ ! -s "$book" ] || [ "$ledger" -nt "$book" ] || [ scripts/csv-to-xlsx.py -nt "$book" ]; then
     say "generating $book"
     python3 scripts/csv-to-xlsx.py "$ledger" "$book.tmp"
@@ -16,7 +16,7 @@ bench_xlsx() {
   mb=$(du -m "$book" | cut -f1)
   local jobs
   for jobs in 1 2; do
-    say "$n rows: govrules classify LEDGER.xlsx --jobs $jobs (best of $RUNS)"
+    say "$n rows: govrules classify LEDGER.xlsx --jobs $jobs (median of $RUNS)"
     measure "$RUNS" /dev/null "$BIN" classify "$book" --as-of "$AS_OF" --jobs "$jobs" -o "$DATA/classified-$n-xlsx.csv"
     if [ "$M_STATUS" = 0 ]; then
       row "$rows" "govrules classify .xlsx ($mb MB) --jobs $jobs" "$M_WALL" "$M_CPU" "$(fmt_rate "$n" "$M_WALL")" "$(fmt_mib "$M_RSS")"

@@ -80,6 +80,19 @@ struct gr_sandbox {
     int coverage;
     struct gr_cov_file { char *source; unsigned char *lines; int cap; } *cov;
     int ncov, capcov;
+    /* The decision memo (memo.c): NULL when off. `memo_off` 1: switched off for the rest of the
+     * run because the rules changed their own state or contradicted it. `state_roots`/`state_excluded`
+     * are what the state fingerprint walks; `state0` its value after loading. */
+    gr_memo *memo;
+    int memo_off;
+    int state_roots, state_excluded;
+    uint64_t state0;
+    /* The row being run, for the memo's staging call; and its lookup result (0: miss). */
+    const gr_value *row_values;
+    int row_n;
+    int memo_hit;
+    int32_t hit_outcome, hit_step;
+    int memo_fn;              /* registry ref of the function whose rows the memo serves */
     /* Where the rules were when the current call was stopped (budget, memory, stack): "file:line"
      * of the innermost rule frame, written from the hook or the allocator into this fixed buffer
      * (no allocation there), empty when unknown. `stop` says why (GR_STOP_*). */
@@ -563,6 +576,7 @@ gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
     s->limit = memory_limit;
     s->budget = instruction_budget;
     s->symbols_ref = LUA_NOREF;
+    s->state_roots = s->state_excluded = LUA_NOREF;
     s->L = lua_newstate(gr_alloc, s);
     if (s->L == NULL) { free(s); return NULL; }
     *(gr_sandbox **)lua_getextraspace(s->L) = s;
@@ -581,6 +595,7 @@ void gr_free(gr_sandbox *s) {
     if (s->L) lua_close(s->L);
     for (int i = 0; i < s->ncov; i++) { free(s->cov[i].source); free(s->cov[i].lines); }
     free(s->cov);
+    gr_memo_free(s->memo);
     free(s->error);
     free(s);
 }
@@ -600,6 +615,77 @@ const char *gr_error(const gr_sandbox *s, size_t *len) {
     return s->error ? s->error : "";
 }
 
+/* ---- The decision memo's Lua side (see memo.c) ----------------------------------------------- */
+
+static uint64_t gr_state_now(lua_State *L, gr_sandbox *s) {
+    if (s->state_roots == LUA_NOREF) return 0;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->state_roots);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->state_excluded);
+    uint64_t fp = gr_state_fingerprint(L, -2, -1);
+    lua_pop(L, 2);
+    return fp;
+}
+
+/* __gr_state_setup(roots, excluded): what the fingerprint walks; records its value now. */
+static int gr_state_setup_l(lua_State *L) {
+    gr_sandbox *s = sandbox_of(L);
+    luaL_checktype(L, 1, LUA_TTABLE);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    s->state_excluded = luaL_ref(L, LUA_REGISTRYINDEX);
+    s->state_roots = luaL_ref(L, LUA_REGISTRYINDEX);
+    s->state0 = gr_state_now(L, s);
+    return 0;
+}
+
+/* __gr_state_fingerprint() -> integer (for check's per-step probe). */
+static int gr_state_fingerprint_l(lua_State *L) {
+    lua_pushinteger(L, (lua_Integer)gr_state_now(L, sandbox_of(L)));
+    return 1;
+}
+
+/* __gr_memo_stage(reads, n, outcome, step) -> stored, active: after the steps decided a row the memo did
+ * not know, with the columns they read (0-based, first reads in order). The path is stored when
+ * the row succeeds. If the rules' state is no longer what it was after loading, a step (or the
+ * code around it) wrote an upvalue or a module table: the memo is switched off for the run, so
+ * every later row runs the rules, exactly as --no-memo would. */
+static int gr_memo_stage_l(lua_State *L) {
+    gr_sandbox *s = sandbox_of(L);
+    if (s->memo == NULL || s->memo_off) { lua_pushboolean(L, 0); lua_pushboolean(L, 0); return 2; }
+    if (gr_state_now(L, s) != s->state0) {
+        s->memo_off = 1;
+        lua_pushboolean(L, 0);
+        lua_pushboolean(L, 0);
+        return 2;
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = luaL_checkinteger(L, 2);
+    int32_t cols[256];
+    if (n < 0 || n > 256) { lua_pushboolean(L, 0); lua_pushboolean(L, 1); return 2; }
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, 1, i);
+        cols[i - 1] = (int32_t)lua_tointeger(L, -1);
+        lua_pop(L, 1);
+    }
+    int ok = gr_memo_stage(s->memo, cols, (int)n, (int32_t)luaL_checkinteger(L, 3), (int32_t)luaL_checkinteger(L, 4));
+    lua_pushboolean(L, ok);
+    lua_pushboolean(L, 1);
+    return 2;
+}
+
+int gr_memo_enable(gr_sandbox *s, size_t max_nodes) {
+    if (s->memo == NULL) s->memo = gr_memo_new(max_nodes);
+    return s->memo != NULL;
+}
+
+int gr_memo_status(const gr_sandbox *s, uint64_t *hits, uint64_t *misses, uint64_t *paths, uint64_t *nodes, int *full) {
+    *hits = *misses = *paths = *nodes = 0;
+    *full = 0;
+    if (s->memo == NULL) return -1;
+    gr_memo_stats(s->memo, hits, misses, paths, nodes, full);
+    return s->memo_off;
+}
+
 static int gr_open_libs_p(lua_State *L) {
     luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
     luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
@@ -612,6 +698,13 @@ static int gr_open_libs_p(lua_State *L) {
     int ref = luaL_ref(L, LUA_REGISTRYINDEX);
     gr_sandbox *s = sandbox_of(L);
     s->symbols_ref = ref;
+    /* Host-only functions for the prelude, which takes them and removes them from _G before
+     * any rule file runs (rule files see allow-listed globals only). */
+    lua_register(L, "__gr_state_setup", gr_state_setup_l);
+    lua_register(L, "__gr_state_fingerprint", gr_state_fingerprint_l);
+    lua_register(L, "__gr_memo_stage", gr_memo_stage_l);
+    gr_push_workdays(L);
+    lua_setglobal(L, "__gr_workdays");
     return 0;
 }
 
@@ -714,7 +807,10 @@ static int gr_call_row_p(lua_State *L) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->symbols_ref);
     int symbols = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, job->fn);
-    lua_createtable(L, 0, job->n);
+    /* Sized for the cells the row has, not for every column: most are empty. */
+    int filled = 0;
+    for (int i = 0; i < job->n; i++) filled += job->values[i].kind != GR_NIL;
+    lua_createtable(L, 0, filled);
     for (int i = 0; i < job->n; i++) {
         const gr_value *v = &job->values[i];
         if (v->kind == GR_NIL) continue;
@@ -723,7 +819,16 @@ static int gr_call_row_p(lua_State *L) {
         lua_rawset(L, -3);
     }
     for (int i = 0; i < job->nextra; i++) lua_pushinteger(L, (lua_Integer)job->extra[i]);
-    lua_call(L, 1 + job->nextra, job->nout);
+    /* The memo's decision for this row (nil, nil: run the steps). */
+    if (s->memo_hit) {
+        lua_pushinteger(L, s->hit_outcome);
+        lua_pushinteger(L, s->hit_step);
+    } else {
+        lua_pushnil(L);
+        lua_pushnil(L);
+    }
+    if (s->memo) gr_memo_begin_row(s->memo);
+    lua_call(L, 3 + job->nextra, job->nout);
     int first = lua_gettop(L) - job->nout + 1;
     for (int i = 0; i < job->nout; i++) {
         int idx = first + i;
@@ -736,9 +841,30 @@ static int gr_call_row_p(lua_State *L) {
     return 0;
 }
 
+static int gr_call_row_run(gr_sandbox *s, gr_row_job *jobp);
+
 int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
                 const int64_t *extra, int nextra, int64_t *out, int nout) {
     gr_row_job job = { fn, keys, values, n, extra, nextra, out, nout };
+    s->row_values = values;
+    s->row_n = n;
+    s->memo_hit = s->memo != NULL && !s->memo_off && fn == s->memo_fn &&
+                  gr_memo_lookup(s->memo, values, n, &s->hit_outcome, &s->hit_step);
+    int code = gr_call_row_run(s, &job);
+    /* A path the steps staged is stored once the row has succeeded: a failed row (an error, the
+     * budget, memory) is never remembered, so it fails again the next time. */
+    if (s->memo != NULL && fn == s->memo_fn) {
+        if (code == GR_OK && !s->memo_off && gr_memo_commit(s->memo, values, n) < 0) s->memo_off = 1;
+        gr_memo_begin_row(s->memo);
+    }
+    s->memo_hit = 0;
+    return code;
+}
+
+void gr_memo_set_function(gr_sandbox *s, int fn) { s->memo_fn = fn; }
+
+static int gr_call_row_run(gr_sandbox *s, gr_row_job *jobp) {
+    gr_row_job job = *jobp;
     if (gr_fast_path_enabled(s) && gr_this_thread_preemptible()) {
         if (gr_protected_fast(s, gr_call_row_p, &job) == GR_OK) {
             s->fast_rows++;

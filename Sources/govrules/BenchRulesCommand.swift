@@ -10,7 +10,7 @@ struct BenchRules: ParsableCommand {
         discussion: """
         Reads and decodes the ledger in blocks of 1,024 rows outside the clock, then times only the \
         calls into the rules. Prints one line: rows, seconds (wall), CPU seconds, rows per second, and \
-        how many rows took the unhooked fast path. Rows classify would reject are skipped.
+        how many rows took the unhooked fast path, and what the decision memo did. Rows classify would reject are skipped.
         """,
         shouldDisplay: false
     )
@@ -29,8 +29,14 @@ struct BenchRules: ParsableCommand {
             let r = try RulesBenchmark.run(ledger: ledger, rules: ruleOptions.rules, asOf: asOf.asOf,
                                            limits: ruleOptions.limits, countedOnly: counted)
             let rate = r.seconds > 0 ? Double(r.rows) / r.seconds : 0
-            print(String(format: "rows %d seconds %.3f cpu %.3f rows/s %.0f fast %d counted %d",
-                         r.rows, r.seconds, r.cpuSeconds, rate, r.fastRows, r.countedRows))
+            var line = String(format: "rows %d seconds %.3f cpu %.3f rows/s %.0f fast %d counted %d",
+                              r.rows, r.seconds, r.cpuSeconds, rate, r.fastRows, r.countedRows)
+            if let m = r.memo {
+                line += " memo-hits \(m.hits) memo-misses \(m.misses) memo-paths \(m.paths) memo-nodes \(m.nodes)"
+                if m.full { line += " memo-full" }
+                if m.switchedOff { line += " memo-switched-off" }
+            }
+            print(line)
         } catch {
             try CommandSupport.finish(.failure(error))
         }

@@ -56,6 +56,9 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("row-timeout"), help: ArgumentHelp("Seconds one row may take, for what the instruction limit cannot stop (a library call running long); past it govrules reports the row and exits without writing output.", valueName: "seconds"))
     var rowTimeout: Double = 10
 
+    @Flag(name: .customLong("no-memo"), help: "Run the decision steps on every row. By default a row whose steps would read the same cells with the same values as an earlier row gets that row's decision without running them; the output is the same either way.")
+    var noMemo = false
+
     func validate() throws {
         guard (1...4096).contains(luaMemory) else { throw ValidationError("--lua-memory must be between 1 and 4096 MiB.") }
         guard luaInstructions >= 1000 else { throw ValidationError("--lua-instructions must be at least 1000.") }
@@ -67,6 +70,7 @@ struct RuleOptions: ParsableArguments {
         l.memoryBytes = luaMemory * 1024 * 1024
         l.instructionsPerRow = luaInstructions
         l.rowTimeoutSeconds = rowTimeout
+        l.memo = !noMemo
         return l
     }
 }
@@ -294,7 +298,11 @@ struct RuleTest: ParsableCommand {
     @Option(name: .customLong("min-line-coverage"), help: ArgumentHelp("Fail when rule-line coverage is below P percent (implies --coverage).", valueName: "P"))
     var minLineCoverage: Double?
 
+    @Flag(help: "Write the actual results into the expectation cells of the failing cases (every changed cell is printed, file:row, column, old → new; nothing else in the files changes; each file is replaced atomically), then run the cases again. 把失败用例的实际结果写入期望列。")
+    var accept = false
+
     func validate() throws {
+        if accept && format != .text { throw ValidationError("--accept prints what it changes: use it with --format text.") }
         for p in [minCoverage, minLineCoverage].compactMap({ $0 }) where !(0...100).contains(p) {
             throw ValidationError("Coverage thresholds are percentages from 0 to 100.")
         }
@@ -310,6 +318,7 @@ struct RuleTest: ParsableCommand {
         o.files = files
         o.only = only
         o.format = format
+        o.accept = accept
         try CommandSupport.finish(RuleTestCommand.run(o) { CommandSupport.writeOutput($0) })
     }
 }

@@ -133,6 +133,36 @@ void gr_coverage_hits(gr_sandbox *s, gr_line_callback cb, void *ctx);
  * (through table fields and function upvalues). */
 int gr_active_lines(gr_sandbox *s, int root, gr_line_callback cb, void *ctx);
 
+/* ---- The decision memo (memo.c) ---------------------------------------------------------------
+ * The steps' decision is a function of the cells they read. On a row the memo does not know, the
+ * prelude runs the steps on a read-only view of the row that records the columns read (first reads,
+ * in order) and stages that path with the decision (__gr_memo_stage); the path is stored in a trie
+ * when the row succeeds. A later row whose cells walk the trie to a leaf gets the decision without
+ * running the steps. The memo holds at most `max_nodes` trie nodes (text cells over 256 bytes, or
+ * past 1 MiB of stored text, are never stored); past the cap new paths simply run the steps.
+ * It is switched off for the rest of the run when the rules' state (upvalues, module tables) is
+ * found changed on a row that ran the steps, or a stored path is contradicted. */
+typedef struct gr_memo gr_memo;
+/* Turns the memo on for rows run through registry function `fn` (gr_memo_set_function). */
+int gr_memo_enable(gr_sandbox *s, size_t max_nodes);
+void gr_memo_set_function(gr_sandbox *s, int fn);
+/* -1: no memo; 0: on; 1: switched off during the run (the rules changed their own state). */
+int gr_memo_status(const gr_sandbox *s, uint64_t *hits, uint64_t *misses, uint64_t *paths, uint64_t *nodes, int *full);
+
+/* memo.c internals, shared with sandbox.c */
+gr_memo *gr_memo_new(size_t max_nodes);
+void gr_memo_free(gr_memo *m);
+int gr_memo_lookup(gr_memo *m, const gr_value *values, int n, int32_t *outcome, int32_t *step);
+void gr_memo_begin_row(gr_memo *m);
+int gr_memo_stage(gr_memo *m, const int32_t *cols, int ncols, int32_t outcome, int32_t step);
+int gr_memo_commit(gr_memo *m, const gr_value *values, int n);
+void gr_memo_stats(const gr_memo *m, uint64_t *hits, uint64_t *misses, uint64_t *paths, uint64_t *nodes, int *full);
+/* A hash of the state reachable from the table at `roots` (see memo.c). */
+uint64_t gr_state_fingerprint(lua_State *L, int roots, int excluded);
+
+/* Pushes the `workdays` library (workdays.c): define, add, between, is_work on day numbers. */
+void gr_push_workdays(lua_State *L);
+
 /* Small helpers for Swift, which cannot call Lua's function-like macros. None of them raises. */
 static inline int gr_registry_index(void) { return LUA_REGISTRYINDEX; }
 static inline void gr_pop(lua_State *L, int n) { lua_settop(L, -(n) - 1); }

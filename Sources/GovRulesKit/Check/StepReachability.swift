@@ -73,6 +73,8 @@ struct StepReachability {
         var tried: [Int]
         /// The neutral row could not be built or explained.
         var setupProblem: String?
+        /// The first step seen changing the rules' own state, or writing to the row, on a row.
+        var impure: (step: Int, error: String?, row: [Int])? = nil
     }
 
     let engine: RuleEngine
@@ -89,6 +91,11 @@ struct StepReachability {
     private var cache: [[Int]: Evaluation] = [:]
     private(set) var rowsEvaluated = 0
     private(set) var rowsRejected = 0
+    /// Rows also run step by step with the state fingerprint between steps (the first ones only:
+    /// a step that keeps state changes it on nearly every row).
+    private var rowsProbed = 0
+    static let maxRowsProbed = 500
+    private var impure: (step: Int, error: String?, row: [Int])?
 
     init(engine: RuleEngine, maxCandidates: Int = 5_000, maxRows: Int = 60_000) {
         self.engine = engine
@@ -181,6 +188,13 @@ struct StepReachability {
                 switch engine.explain(decoder, asOf: asOf) {
                 case .success(let value): cache[fresh[i]] = .trace(parse(value))
                 case .failure(let f): cache[fresh[i]] = .failed(f)
+                }
+                if impure == nil && rowsProbed < Self.maxRowsProbed {
+                    rowsProbed += 1
+                    if case .success(let found?) = Swift.Result(catching: { () throws(LuaFailure) in
+                        try engine.probePurity(decoder.values, asOf: asOf) }) {
+                        impure = (found.step, found.error, fresh[i])
+                    }
                 }
             }
         } catch {
@@ -387,6 +401,7 @@ struct StepReachability {
         var r = r
         r.rowsEvaluated = rowsEvaluated
         r.rowsRejected = rowsRejected
+        r.impure = impure
         return r
     }
 

@@ -281,6 +281,14 @@ public final class LedgerRun {
         }
     }
 
+    /// A warning when the decision memo of any engine switched itself off: the rules changed their
+    /// own state while rows ran (see MemoStatus.switchedOff). The output is what --no-memo gives.
+    public static func memoWarnings(_ engines: [RuleEngine]) -> [Diagnostic] {
+        guard engines.contains(where: { $0.memoStatus?.switchedOff == true }) else { return [] }
+        return [Diagnostic(.warning, code: "rules-impure",
+            "规则在处理台账行时修改了自己的状态（决定步骤能读到的局部变量或模块中的表），决定步骤的结论可能不只取决于这一行；本次运行从那一行起每一行都重新执行决定步骤，结果与 --no-memo 相同。请运行 govrules check 查看是哪个步骤")]
+    }
+
     /// Writes the record's cells in union-column order.
     func writeInputFields(_ record: CSVRecord, input: Int, to w: CSVWriter) throws {
         // Most records hold no byte CSV must quote: one check for the record, none per field.

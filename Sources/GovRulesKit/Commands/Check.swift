@@ -21,6 +21,7 @@ import Foundation
 /// | `step-unreachable` | warning | no row reaches the step and makes it decide |
 /// | `steps-no-decision` | error | a valid row on which no step decides (classify would fail) |
 /// | `step-runtime-error` | error | the rules failed on a valid synthetic row |
+/// | `step-impure` | error | a step changed the rules' own state (an upvalue, a module table) or wrote to the row |
 /// | `check-search-unavailable` | warning | the rows for the reachability search could not be built |
 /// | `check-search-incomplete` | warning | the row budget ran out before every step was searched |
 /// | `step-enum-value` | error | a step compares a column with a value it does not have |
@@ -186,6 +187,12 @@ public enum CheckCommand {
         if let problem = r.setupProblem {
             out.append(Diagnostic(.warning, code: "check-search-unavailable", file: steps.first?.file, line: steps.first?.line,
                 "\(problem)；未能检查步骤是否可达、结论是否与声明一致"))
+        }
+        if let imp = r.impure, steps.indices.contains(imp.step) {
+            let s = steps[imp.step]
+            let what = imp.error.map { "：\($0)" } ?? "修改了规则自己的状态（局部变量、upvalue 或模块中的表）"
+            out.append(Diagnostic(code: "step-impure", file: s.file, line: s.line,
+                "\(who(imp.step)) 在构造的台账行（\(search.describe(imp.row))）上\(what)。决定步骤只能读取这一行并作出结论：否则结论会取决于此前处理过哪些行（以及 --jobs 如何分配），govrules 记住相同取值的结论也就不再可靠"))
         }
         for f in r.failures {
             var d = engine.diagnostic(f.failure, file: steps.indices.contains(f.step) ? steps[f.step].file : nil,

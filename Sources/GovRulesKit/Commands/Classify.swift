@@ -264,7 +264,7 @@ public enum ClassifyCommand {
             }
 
             // One warning for the whole run per calendar year that rows wait for.
-            let calendarWarnings = run.calendarWarnings()
+            let calendarWarnings = run.calendarWarnings() + LedgerRun.memoWarnings(engines)
             if let emit = o.emit { calendarWarnings.forEach(emit) }
             // With `emit`, everything was already handed over.
             let streamed = o.emit != nil

@@ -131,7 +131,7 @@ public enum DueCommand {
                 }
             }
             if let n = o.within { entries = entries.filter { ($0.sortDaysLeft ?? Int.max) <= n } }
-            return (entries, CommandOutcome(status: 0, diagnostics: run.warnings + cellWarnings + run.calendarWarnings()))
+            return (entries, CommandOutcome(status: 0, diagnostics: run.warnings + cellWarnings + run.calendarWarnings() + LedgerRun.memoWarnings([run.engine])))
         } catch {
             return (nil, .failure(error))
         }

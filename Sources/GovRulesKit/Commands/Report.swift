@@ -110,7 +110,7 @@ public enum ReportCommand {
                 })
             } catch let stop as RunawayRuleStop { throw DiagnosticList(rejected + [stop.diagnostic]) }
             warnings += cellWarnings
-            warnings += run.calendarWarnings()
+            warnings += run.calendarWarnings() + LedgerRun.memoWarnings(engines)
             if !rejected.isEmpty {
                 return CommandOutcome(status: 1, diagnostics: warnings + rejected,
                     report: "台账有 \(rejected.count) 处错误；年度报告必须统计每一件申请，请改正后重新生成（可用 govrules classify 逐行查看）。\n")

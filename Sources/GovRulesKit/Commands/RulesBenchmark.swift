@@ -13,6 +13,8 @@ public enum RulesBenchmark {
         public var cpuSeconds: Double       // thread CPU time spent in those calls
         public var fastRows: Int
         public var countedRows: Int
+        /// The decision memo's hits, misses and stored paths (nil with --no-memo).
+        public var memo: MemoStatus? = nil
     }
 
     public static func run(ledger: String, rules: String?, asOf: Day, limits: SandboxLimits,
@@ -74,6 +76,7 @@ public enum RulesBenchmark {
         }
         try flush()
         (result.fastRows, result.countedRows) = engine.pathCounts
+        result.memo = engine.memoStatus
         return result
     }
 

@@ -18,6 +18,14 @@ local load, type, error, tostring, setmetatable, getmetatable, next, pairs, ipai
 local rawget, rawequal, string, table, math, utf8 = rawget, rawequal, string, table, math, utf8
 local sort, concat = table.sort, table.concat
 
+-- The host's own functions for the decision memo (sandbox.c, memo.c): taken here and removed from
+-- _G before any rule file runs.
+local state_setup, state_fingerprint, memo_stage = __gr_state_setup, __gr_state_fingerprint, __gr_memo_stage
+__gr_state_setup, __gr_state_fingerprint, __gr_memo_stage = nil, nil, nil
+-- Working-day counting (workdays.c): calendar.lua defines the working days once, while loading.
+local workdays = __gr_workdays
+__gr_workdays = nil
+
 string.dump = nil
 math.random = nil
 math.randomseed = nil
@@ -210,13 +218,16 @@ local base_names = {
 }
 -- The library tables as rules see them. Each file gets its own read-only proxies (built in
 -- new_env), so even rawset on a proxy changes nothing another file sees.
-local libs = { string = string, table = table, math = math, utf8 = utf8 }
+local libs = { string = string, table = table, math = math, utf8 = utf8, workdays = workdays }
 
 local function module_path(name)
   return rules_label .. "/" .. name:gsub("%.", "/") .. ".lua"
 end
 
 local require_module
+-- Set while the steps decide a row: a module they `require` then may hold state the memo's
+-- fingerprint does not walk, so such a row's decision is not remembered.
+local in_decide, decide_required = false, false
 
 local function list_modules(prefix)
   if type(prefix) ~= "string" then error("list_modules 需要一个字符串参数（文件夹名）", 2) end
@@ -231,6 +242,13 @@ end
 
 local envs = {}   -- every rule file's environment, frozen once loading is done
 local booted = false
+-- Defining the working days is for loading only: rows must not change what the next row counts.
+local define_workdays = workdays.define
+workdays.define = function(first_day, working)
+  if booted then error("workdays.define 只能在加载规则时调用（处理台账行时不能改变工作日历）", 2) end
+  return define_workdays(first_day, working)
+end
+
 local freeze
 
 local function new_env()
@@ -260,6 +278,7 @@ require_module = function(name)
   if type(name) ~= "string" or not name:match("^[%w_][%w_%-%.]*$") or name:find("..", 1, true) then
     error(("require：模块名“%s”无效；只能引用规则目录中的模块，如 require \"calendar\""):format(safe_tostring(name)), 2)
   end
+  if in_decide then decide_required = true end
   local m = loaded[name]
   if m ~= nil then return m end
   local src = sources[name]
@@ -349,9 +368,72 @@ local function plain_invalid(list)
   return out
 end
 
+-- The steps see the row through a read-only view. It records the columns they read (the first
+-- read of each, in order) when `reads` is given: that path is what the decision memo is keyed
+-- by. List cells are seen through read-only views too, so a step cannot change what the
+-- deadline rules see (on a row the memo answers, the steps do not run at all).
+local ROW_WRITE = "规则在判断时不能修改台账行（字段“%s”）：决定步骤只能读取这一行"
+local function row_write(_, k)
+  error(ROW_WRITE:format((type(k) == "string" or type(k) == "number") and tostring(k) or type(k)), 2)
+end
+local function readonly_list(list)
+  local function list_pairs()
+    local i = 0
+    return function() i = i + 1; local v = list[i]; if v ~= nil then return i, v end end
+  end
+  local hidden = { __pairs = list_pairs }
+  return setmetatable({}, { __index = list, __len = function() return #list end, __newindex = row_write,
+                            __pairs = list_pairs, __metatable = hidden })
+end
+
+-- col_of: column key -> 0-based column index (the host's value order).
+local function row_view(app, col_of, ncols, col_keys, reads)
+  local seen, n, lists = {}, 0, nil
+  local function record(i)
+    if not seen[i] then seen[i] = true; n = n + 1; reads[n] = i end
+  end
+  local function get(k)
+    local v = app[k]
+    if type(v) == "table" then
+      lists = lists or {}
+      local l = lists[k]
+      if not l then l = readonly_list(v); lists[k] = l end
+      v = l
+    end
+    return v
+  end
+  local index
+  if reads then
+    index = function(_, k)
+      local i = col_of[k]
+      if i then record(i) end
+      return get(k)
+    end
+  else
+    index = function(_, k) return get(k) end
+  end
+  local function view_pairs(t)
+    if reads then for i = 0, ncols - 1 do record(i) end end
+    local keys, m = {}, 0
+    for i = 1, #col_keys do
+      if app[col_keys[i]] ~= nil then m = m + 1; keys[m] = col_keys[i] end
+    end
+    sort(keys)
+    local j = 0
+    return function()
+      j = j + 1
+      local k = keys[j]
+      if k ~= nil then return k, get(k) end
+    end, t, nil
+  end
+  local view = setmetatable({}, { __index = index, __newindex = row_write, __pairs = view_pairs,
+                                  __metatable = { __pairs = view_pairs } })
+  return view, function() return n end
+end
+
 -- Loads the entry module and returns: the policy table, the per-row evaluator, the table that
--- holds the last row's messages, and the explainer.
-local function boot(entry)
+-- holds the last row's messages, the explainer and the purity probe (for check).
+local function boot(entry, memo_wanted)
   local policy = require_module(entry)
   if type(policy) ~= "table" then
     error(("规则入口 %s 必须返回一个表（策略），实际返回了 %s"):format(module_path(entry), type(policy)), 0)
@@ -364,10 +446,51 @@ local function boot(entry)
     error(("规则入口 %s 没有提供 classify 函数"):format(module_path(entry)), 0)
   end
   local last = {}
-  local function evaluate(app, as_of)
+  -- The steps' decision, from the memo when an earlier row read the same cells with the same
+  -- values, else from policy.decide run on the read-only view. A policy without `decide` has
+  -- classify decide by itself (and nothing is memoised).
+  local decide = policy.decide
+  if type(decide) ~= "function" then decide = nil end
+  local col_of, col_keys, ncols = {}, {}, 0
+  local columns = type(policy.ledger) == "table" and policy.ledger.columns or {}
+  for i, c in ipairs(columns) do
+    if type(c) == "table" and type(c.key) == "string" then col_of[c.key] = i - 1; col_keys[#col_keys + 1] = c.key end
+    ncols = i
+  end
+  local steps_list = policy.steps or {}
+  local step_pos = {}
+  for i, s in ipairs(steps_list) do if type(s) == "table" then step_pos[s] = step_pos[s] or i end end
+  local outcome_keys = {}
+  for i, o in ipairs(policy.outcomes or {}) do outcome_keys[i] = o.key end
+  local memo_on = memo_wanted == "memo" and decide ~= nil
+
+  local function evaluate(app, as_of, hit_outcome, hit_step)
+    in_decide = false
     generation = generation + 1
-    forget_row_modules()
-    local r = classify(app, as_of)
+    if row_loaded[1] ~= nil then forget_row_modules() end
+    local r
+    if decide then
+      local outcome, step
+      if hit_outcome then
+        outcome, step = outcome_keys[hit_outcome], steps_list[hit_step]
+      else
+        local reads = memo_on and {} or nil
+        local view, count = row_view(app, col_of, ncols, col_keys, reads)
+        in_decide, decide_required = true, false
+        outcome, step = decide(view)
+        in_decide = false
+        if memo_on and not decide_required then
+          local o, s = outcome_index[outcome], step_pos[step]
+          if o and s then
+            local _, active = memo_stage(reads, count(), o, s)
+            if not active then memo_on = false end
+          end
+        end
+      end
+      r = classify(app, as_of, outcome, step)
+    else
+      r = classify(app, as_of)
+    end
     if type(r) ~= "table" then error("classify 必须返回一个表", 0) end
     local o = outcome_index[r.outcome]
     if not o then error(("规则返回了未知的结果键“%s”"):format(safe_tostring(r.outcome)), 0) end
@@ -389,6 +512,16 @@ local function boot(entry)
   end
   for i = 1, #envs do freeze(envs[i]) end
   booted = true
+  -- What the state fingerprint walks: everything the steps can reach through their upvalues,
+  -- tables and environments, which is all a step's decision can depend on besides the row.
+  -- `require` is not entered (the loader's own state changes every row); a row whose steps call
+  -- it is not memoised instead (see evaluate).
+  -- The library tables themselves are the host's: rules reach them only through read-only
+  -- proxies (which are walked), so they are skipped, and so are the rule files' texts.
+  state_setup({ decide or false, steps_list }, {
+    [require_module] = true, [sources] = true, [string] = true, [table] = true, [math] = true,
+    [utf8] = true, [workdays] = true,
+  })
   local explain = policy.explain
   local function explain_row(app, as_of)
     generation = generation + 1
@@ -397,7 +530,24 @@ local function boot(entry)
     last.trace = explain(app, as_of)
     return 1
   end
-  return policy, evaluate, last, explain_row
+  -- check: runs each step on its own on the row's read-only view and returns the position of the
+  -- first step after which the rules' state (upvalues, module tables) is not what it was, or
+  -- that raised an error on the view (then last.probe_error says what); 0 when none did.
+  local function probe_row(app)
+    generation = generation + 1
+    forget_row_modules()
+    last.probe_error = nil
+    for i, s in ipairs(steps_list) do
+      local before = state_fingerprint()
+      local view = row_view(app, col_of, ncols, col_keys, nil)
+      local ok, o = pcall(s.decide, view)
+      if not ok then last.probe_error = safe_tostring(o); return i end
+      if state_fingerprint() ~= before then return i end
+      if o ~= nil then return 0 end
+    end
+    return 0
+  end
+  return policy, evaluate, last, explain_row, probe_row
 end
 
 return add_source, boot

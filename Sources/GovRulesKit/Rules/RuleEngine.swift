@@ -13,6 +13,12 @@ public struct SandboxLimits: Sendable {
     /// Wall-clock limit on one call into Lua, for what the instruction budget cannot stop (a C
     /// library function that runs long). Exceeding it ends the process (see RowTimeout).
     public var rowTimeoutSeconds: Double = 10
+    /// The decision memo (see "The decision memo" in CLuaSandbox.h): rows whose steps would read
+    /// the same cells with the same values as an earlier row get that row's decision without
+    /// running the steps. `--no-memo` turns it off; coverage runs never use it.
+    public var memo: Bool = true
+    /// Trie nodes the memo may hold per worker (24 bytes each, plus ~32 per edge: under 4 MiB).
+    public var memoNodes: Int = 65_536
     public init() {}
 }
 
@@ -67,6 +73,20 @@ public enum DeadlineStatus: Int, Sendable, CaseIterable {
     }
 }
 
+/// What one engine's decision memo did over a run.
+public struct MemoStatus: Sendable, Equatable {
+    public var hits: Int
+    public var misses: Int
+    /// Distinct paths (decisions) stored, and trie nodes used.
+    public var paths: Int
+    public var nodes: Int
+    /// The node cap was reached: later new paths ran the steps without being stored.
+    public var full: Bool
+    /// The rules changed their own state (an upvalue or a module table) on a row, or contradicted
+    /// a stored path: every row from then on ran the steps, as with --no-memo.
+    public var switchedOff: Bool
+}
+
 /// One worker's Lua state with the rules loaded and compiled: created once, used for every row.
 public final class RuleEngine {
     public let folder: RulesFolder
@@ -77,6 +97,7 @@ public final class RuleEngine {
     private let evaluateRef: Int32
     private let lastRef: Int32
     private let explainRef: Int32
+    private let probeRef: Int32
     /// Symbol indexes: the key of each column, and the first value symbol of each enum/list column.
     let keySymbols: [Int32]
     let valueBase: [Int32]
@@ -112,7 +133,8 @@ public final class RuleEngine {
         do {
             let setup = try lua.runChunk(hostPrelude, name: "=govrules-host", args: [folder.label], results: 2)
             for s in folder.sources { _ = try lua.call(setup[0], [s.module, s.path, s.code], results: 0) }
-            refs = try lua.call(setup[1], [Self.entryModule], results: 4)
+            let memo = limits.memo && !coverage
+            refs = try lua.call(setup[1], [Self.entryModule, memo ? "memo" : ""], results: 5)
             policyRef = refs[0]
             lua.unref(setup[0]); lua.unref(setup[1])
         } catch let f as LuaFailure {
@@ -130,6 +152,10 @@ public final class RuleEngine {
         evaluateRef = refs[1]
         lastRef = refs[2]
         explainRef = refs[3]
+        probeRef = refs[4]
+        if limits.memo && !coverage && gr_memo_enable(lua.box, max(1, limits.memoNodes)) != 0 {
+            gr_memo_set_function(lua.box, evaluateRef)
+        }
 
         do {
             var keys: [Int32] = []
@@ -242,6 +268,31 @@ public final class RuleEngine {
     }
 
     public var memoryPeak: Int { lua.memoryPeak }
+
+    /// What the decision memo did: nil when it is off for this engine.
+    public var memoStatus: MemoStatus? {
+        var h: UInt64 = 0, m: UInt64 = 0, p: UInt64 = 0, n: UInt64 = 0
+        var full: Int32 = 0
+        let state = gr_memo_status(lua.box, &h, &m, &p, &n, &full)
+        if state < 0 { return nil }
+        return MemoStatus(hits: Int(h), misses: Int(m), paths: Int(p), nodes: Int(n), full: full != 0,
+                          switchedOff: state > 0)
+    }
+
+    /// Runs each step on its own on the row's read-only view (for `check`): the index of the first
+    /// step that changed the rules' own state or failed on the view (with the error), or nil.
+    func probePurity(_ values: UnsafeBufferPointer<gr_value>, asOf: Day) throws(LuaFailure) -> (step: Int, error: String?)? {
+        var out = Int64(0)
+        var extra = Int64(asOf.number)
+        let status: Int32 = keySymbols.withUnsafeBufferPointer { k in
+            gr_call_row(lua.box, probeRef, k.baseAddress, values.baseAddress, Int32(values.count), &extra, 1, &out, 1)
+        }
+        if status != GR_OK {
+            do { try lua.check(status) } catch let e as LuaFailure { throw e } catch { throw .runtime("\(error)") }
+        }
+        guard out > 0 else { return nil }
+        return (Int(out) - 1, lua.value(lastRef).table?["probe_error"].string)
+    }
 
     /// Rows run on the unhooked fast path, and rows run (or run again) under the counting hook.
     public var pathCounts: (fast: Int, counted: Int) {
