@@ -275,7 +275,11 @@ struct RuleTest: ParsableCommand {
     @Option(name: .customLong("min-line-coverage"), help: ArgumentHelp("Fail when rule-line coverage is below P percent (implies --coverage).", valueName: "P"))
     var minLineCoverage: Double?
 
+    @Flag(help: "Write the actual results into the expectation cells of the failing cases (every changed cell is printed, file:row, column, old → new; nothing else in the files changes; each file is replaced atomically), then run the cases again. 把失败用例的实际结果写入期望列。")
+    var accept = false
+
     func validate() throws {
+        if accept && format != .text { throw ValidationError("--accept prints what it changes: use it with --format text.") }
         for p in [minCoverage, minLineCoverage].compactMap({ $0 }) where !(0...100).contains(p) {
             throw ValidationError("Coverage thresholds are percentages from 0 to 100.")
         }
@@ -291,6 +295,7 @@ struct RuleTest: ParsableCommand {
         o.files = files
         o.only = only
         o.format = format
+        o.accept = accept
         try CommandSupport.finish(RuleTestCommand.run(o) { CommandSupport.writeOutput($0) })
     }
 }

@@ -18,6 +18,8 @@ public struct RuleTestOptions: Sendable {
     public var minCoverage: Double?
     /// Fail when rule-line coverage is below this percentage (implies `coverage`).
     public var minLineCoverage: Double?
+    /// Write the actual results into the expectation cells of failing cases (TestTableEdit).
+    public var accept = false
     public init() {}
 }
 
@@ -52,6 +54,10 @@ public struct RuleTestCase: Sendable {
     /// The step that decided and its outcome (for coverage).
     public var step: Int?
     public var outcome: Int?
+    /// For `--accept`: the new text of each failing expectation cell, and why a failure could
+    /// not be accepted.
+    var fixes: [TestTableEdit.Cell] = []
+    var notAccepted: [String] = []
 }
 
 public enum RuleTestCommand {
@@ -93,8 +99,14 @@ public enum RuleTestCommand {
                 if let c = coverageReport { write(c.text) }
             case .junit: write(junit(cases))
             }
-            let failed = cases.filter { !$0.passed }.count
-            var outcome = CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: warnings)
+            var failed = cases.filter { !$0.passed }.count
+            var hint = ""
+            if o.accept && failed > 0 {
+                failed = try accept(cases, o: o, engine: engine, files: files, write: write)
+            } else if failed > 0 {
+                hint = "若这些变化是有意的（如改了期限规则），可运行 govrules test\(o.rules.map { " --rules \($0)" } ?? "") --accept，把实际结果写入失败用例的期望列。\n"
+            }
+            var outcome = CommandOutcome(status: failed == 0 ? 0 : 1, diagnostics: warnings, report: hint)
             if let c = coverageReport {
                 if let min = o.minCoverage, c.stepPercent < min {
                     outcome.status = 1
@@ -111,6 +123,47 @@ public enum RuleTestCommand {
         } catch {
             return .failure(error)
         }
+    }
+
+    /// `--accept`: writes the actual results into the failing expectation cells, printing each
+    /// change, then runs the cases again. Returns how many cases still fail.
+    static func accept(_ cases: [RuleTestCase], o: RuleTestOptions, engine: RuleEngine, files: [String],
+                       write: (String) -> Void) throws -> Int {
+        var s = "\n--accept：把实际结果写入失败用例的期望列\n"
+        var edited: [String] = []
+        var cells = 0
+        var accepted = 0
+        for file in files {
+            let failing = cases.filter { $0.file == file && !$0.passed }
+            for c in failing where c.fixes.isEmpty || !c.notAccepted.isEmpty {
+                let why = c.notAccepted.isEmpty ? ["用例出错：\(c.error ?? "")"] : c.notAccepted
+                for w in why { s += "  未接受 \(c.file):\(c.row)  \(w)\n" }
+            }
+            // A case is accepted whole or not at all: half its cells would leave it failing.
+            let whole = failing.filter { !$0.fixes.isEmpty && $0.notAccepted.isEmpty }
+            let cellsToWrite = whole.flatMap(\.fixes)
+            guard !cellsToWrite.isEmpty else { continue }
+            try TestTableEdit.apply(path: file, cells: cellsToWrite)
+            for f in cellsToWrite.sorted(by: { ($0.row, $0.field) < ($1.row, $1.field) }) {
+                s += "  \(file):\(f.row)  \(f.column)：\(f.old.isEmpty ? "（空）" : f.old) → \(f.new)\n"
+            }
+            cells += cellsToWrite.count
+            accepted += whole.count
+            edited.append(file)
+        }
+        if edited.isEmpty {
+            write(s + "没有写入任何更改。\n")
+            return cases.filter { !$0.passed }.count
+        }
+        // Run again from the files as now written.
+        var again: [RuleTestCase] = []
+        var ignored: [Diagnostic] = []
+        for file in files { again += try runFile(file, engine: engine, only: o.only, warnings: &ignored) }
+        let stillFailing = again.filter { !$0.passed }.count
+        s += "已更新 \(cells) 个单元格（\(accepted) 个用例），写入 \(edited.joined(separator: "、"))。\n"
+        s += "重新运行：\(again.count - stillFailing) passed, \(stillFailing) failed\n"
+        write(s)
+        return stillFailing
     }
 
     /// `warnings` receives the table's header warnings (a title row skipped, a misspelt column).
@@ -157,9 +210,17 @@ public enum RuleTestCommand {
         let expectedErrorField = expectationField[.error]
         func finish(_ c: inout RuleTestCase, _ record: CSVRecord) {
             let expected = expectedErrorField.map { record.string($0).trimmed } ?? ""
-            if expected.isEmpty { return }
+            if expected.isEmpty {
+                if c.error != nil { c.notAccepted.append("用例出错，没有可写入期望列的结果；请先改正用例或规则") }
+                return
+            }
             if let e = c.error, e.contains(expected) { c.error = nil; return }
             c.failures.append(("error", expected, c.error ?? "（无错误）"))
+            if let e = c.error, let fragment = TestTableEdit.fragment(e), let f = expectedErrorField {
+                c.fixes.append(.init(row: record.row, field: f, column: header[f], old: record.string(f), new: fragment))
+            } else {
+                c.notAccepted.append("expect_error：这一行不再出错；请手工填写它应有的结果，再删去 expect_error")
+            }
             c.error = nil
         }
         while let record = try reader.next() {
@@ -206,11 +267,31 @@ public enum RuleTestCommand {
                     : actualValue(e, raw, warnings, decoder: decoder, policy: policy)
                 if !matches(e, expected: expected, actual: actual, warnings: warnings) {
                     c.failures.append((e.field, expected, actual))
+                    if let text = acceptedText(e, actual: actual, warnings: warnings) {
+                        c.fixes.append(.init(row: record.row, field: f, column: header[f], old: record.string(f), new: text))
+                    } else {
+                        c.notAccepted.append("\(e.rawValue)：实际结果为空，而空白的期望列表示不检查；请手工处理")
+                    }
                 }
             }
             cases.append(c)
         }
         return cases
+    }
+
+    /// The cell text that makes expectation `e` hold for this actual result (nil: none can).
+    static func acceptedText(_ e: Expectation, actual: String, warnings: [String]) -> String? {
+        switch e {
+        case .start, .due, .finalDue: return actual.isEmpty ? "无" : actual
+        case .warnings:
+            if warnings.isEmpty { return "无" }
+            // Each warning by its text up to the first ；, which is what matches() splits on.
+            let parts = warnings.map(TestTableEdit.fragment)
+            return parts.contains(where: { $0 == nil }) ? nil : parts.map { $0! }.joined(separator: "；")
+        case .error: return nil
+        case .letters: return actual.isEmpty || actual == "（规则出错）" ? nil : actual
+        default: return actual.isEmpty ? nil : actual
+        }
     }
 
     /// The kinds of letter the row gets, joined with ；, or 无.

@@ -374,9 +374,11 @@ enum TemporaryFiles {
         defer { closedir(dir) }
         let prefix = Array(".\(base).tmp-".utf8)
         while let entry = readdir(dir) {
-            let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                Array(raw.prefix { $0 != 0 })
-            }
+            // Read the name where it lies: copying `entry.pointee` would read sizeof(dirent) bytes,
+            // past the end of a short record at the end of readdir's buffer (a crash).
+            let namePointer = (UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!)
+                .assumingMemoryBound(to: CChar.self)
+            let name = Array(UnsafeRawBufferPointer(start: namePointer, count: strlen(namePointer)).bindMemory(to: UInt8.self))
             guard name.count > prefix.count, name.starts(with: prefix) else { continue }
             // PID, then optionally "-N"; nothing else.
             let rest = name[prefix.count...]
