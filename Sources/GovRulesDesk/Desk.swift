@@ -188,6 +188,28 @@ struct DeskHandler: HTTPHandler {
                 download(Result(catching: { try DeskJobs.dueCSV(u, settings: s) }), ctx, u,
                          name: "\(stem)-到期清单-\(u.asOf.iso).csv", type: "text/csv; charset=utf-8")
             }
+        case (.GET, "letters.zip"):
+            let format = r.query["format"].flatMap(LettersCommandOptions.Format.init(rawValue:)) ?? .docx
+            let app = r.query["app"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let fromText = r.query["from"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let toText = r.query["to"]?.trimmingCharacters(in: .whitespaces) ?? ""
+            let from = fromText.isEmpty ? nil : Self.parseDate(fromText)
+            let to = toText.isEmpty ? nil : Self.parseDate(toText)
+            let back = "/u/\(u.id)/"
+            if app.isEmpty {
+                guard (fromText.isEmpty || from != nil) && (toText.isEmpty || to != nil), from != nil || to != nil else {
+                    return html(.badRequest, Pages.message("无法制作文书", ctx, "请填写文书日期范围（如 2024-12-01 至 2024-12-31），或从某件申请的说明页下载该申请的文书。", back: back))
+                }
+                if let f = from, let t = to, f > t {
+                    return html(.badRequest, Pages.message("无法制作文书", ctx, "起始日期 \(f.iso) 晚于截止日期 \(t.iso)。", back: back))
+                }
+            }
+            let stem = app.isEmpty ? "文书-\(from?.iso ?? "")至\(to?.iso ?? "")" : "\(app)-文书"
+            return await Self.blocking {
+                download(Result(catching: { try DeskJobs.letters(u, ids: app.isEmpty ? [] : [app], from: app.isEmpty ? from : nil,
+                                                                to: app.isEmpty ? to : nil, format: format, settings: s) }),
+                         ctx, u, name: "\(stem).zip", type: "application/zip", failureTitle: "无法制作文书")
+            }
         case (.POST, "report"): return await report(r, u, ctx)
         case (.POST, "clear"):
             guard let form = await readForm(r), tokenOK(r, form) else { return csrfRefusal() }

@@ -6,6 +6,7 @@ import GovRulesKit
 public struct DeskSettings: Sendable {
     public var rules: String?
     public var reports: String?
+    public var letters: String?
     public var limits = SandboxLimits()
     public var jobs = 1
     public init() {}
@@ -126,6 +127,36 @@ enum DeskJobs {
             let outcome = ExplainCommand.run(e) { text += $0 }
             guard outcome.status == 0 else { return .failure(problems(outcome, in: w)) }
             return .success(w.unprefix(text))
+        }
+    }
+
+    /// `govrules letters LEDGER (--id ID | --from D --to D) -o DIR --format F`: the folder it
+    /// writes, as one zip (each file exactly as the command writes it, names included).
+    static func letters(_ u: Upload, ids: [String], from: Day?, to: Day?, format: LettersCommandOptions.Format,
+                        settings: DeskSettings) throws -> Result<Data, CommandProblems> {
+        try Workspace.with { w in
+            var l = LetterOptions(ledgers: [try w.write(u.ledger, as: u.ledgerName)], asOf: u.asOf)
+            l.ids = ids
+            l.from = from
+            l.to = to
+            l.rules = settings.rules
+            l.letters = settings.letters
+            l.limits = settings.limits
+            var o = LettersCommandOptions(letters: l, output: w.path + "/letters")
+            o.format = format
+            let outcome = LettersCommand.run(o)
+            guard outcome.status == 0 else { return .failure(problems(outcome, in: w)) }
+            let dir = w.path + "/letters"
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+            guard !names.isEmpty else {
+                return .failure(CommandProblems(diagnostics: [], note: "所选范围内没有需要制作的文书。"))
+            }
+            var parts: [(path: String, data: Data)] = []
+            for n in names {
+                guard let d = FileManager.default.contents(atPath: dir + "/" + n) else { throw DeskError.internalError("无法读取文书 \(n)") }
+                parts.append((n, d))
+            }
+            return .success(try ZipPackage.write(parts))
         }
     }
 

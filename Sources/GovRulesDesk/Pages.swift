@@ -207,6 +207,16 @@ enum Pages {
         <a class="button plain" href="\(base)classified.csv">分类结果（CSV，英文列名，供其他程序读取）</a>
         <a class="button plain" href="\(base)due.csv">到期清单（CSV）</a>
         </div>
+        <h2>答复文书</h2>
+        <form class="panel" method="get" action="\(base)letters.zip">
+        <p class="note">按规则为所选申请制作答复书及补正、征求意见、延期、收费等告知书，打包为 zip 下载。某一件申请的文书，可在该申请的说明页下载。</p>
+        <div class="row">
+        <label class="field">文书日期自<input type="date" name="from"></label>
+        <label class="field">至<input type="date" name="to"></label>
+        <label class="field">格式<select name="format"><option value="docx">Word 文档（.docx）</option><option value="txt">纯文本（.txt）</option></select></label>
+        <button type="submit">制作并下载文书</button>
+        </div>
+        </form>
         <h2>年度报告</h2>
         <form class="panel" method="post" action="\(base)report" enctype="multipart/form-data" id="report-form">
         <input type="hidden" name="csrf" value="\(h(ctx.csrf))">
@@ -255,6 +265,8 @@ enum Pages {
         <h1>申请 \(h(application)) 为什么这样认定</h1>
         <p class="lead">依次检查每个判断步骤，第一个适用的步骤作出决定；随后逐日说明答复期限是怎样算出来的（截至 \(u.asOf.iso)）。</p>
         <pre class="explain">\(body)</pre>
+        <p class="downloads"><a class="button" href="/u/\(u.id)/letters.zip?app=\(q(application))">下载该申请的文书（Word，zip）</a>
+        <a class="button plain" href="/u/\(u.id)/letters.zip?app=\(q(application))&amp;format=txt">纯文本（zip）</a></p>
         """)
     }
 
@@ -263,7 +275,7 @@ enum Pages {
         <p><a href="\(h(back))">← 返回</a></p>
         <h1>\(h(title))</h1>
         <div class="error" role="alert">\(h(p.note.isEmpty ? "未能完成，原因如下；改正后重试。" : p.note))</div>
-        \(problemTable(p.diagnostics))
+        \(p.diagnostics.isEmpty ? "" : problemTable(p.diagnostics))
         """)
     }
 }

@@ -34,6 +34,9 @@ struct Serve: ParsableCommand {
     @Option(help: ArgumentHelp("The report formats folder (default ./reports, then the installed copy).", valueName: "dir"))
     var reports: String?
 
+    @Option(help: ArgumentHelp("The letters folder: templates and office.lua (default ./letters, then the installed copy).", valueName: "dir"))
+    var letters: String?
+
     @OptionGroup var jobsOption: JobsOption
 
     func validate() throws {
@@ -49,6 +52,7 @@ struct Serve: ParsableCommand {
         o.maxUploadBytes = maxUpload << 20
         o.settings.rules = ruleOptions.rules
         o.settings.reports = reports
+        o.settings.letters = letters
         o.settings.limits = ruleOptions.limits
         o.settings.jobs = jobsOption.jobs
         o.announce = { FileHandle.standardOutput.write(Data($0.utf8)) }

@@ -11,6 +11,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("GOVRULES", os.path.join(ROOT, ".build", "debug", "govrules"))
 RULES = os.path.join(ROOT, "rules")
 REPORTS = os.path.join(ROOT, "reports")
+LETTERS = os.path.join(ROOT, "letters")
 EXAMPLES = os.path.join(ROOT, "examples")
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 ARTIFACTS = os.path.join(ROOT, ".build", "desk-artifacts")
@@ -26,7 +27,7 @@ class Desk:
         e["TMPDIR"] = self.tmpdir
         self.stdout_path = os.path.join(self.tmpdir, "..", os.path.basename(self.tmpdir) + ".out")
         self.out = open(self.stdout_path, "w+")
-        cmd = [binary, "serve", "--port", "0", "--rules", RULES, "--reports", REPORTS, *args]
+        cmd = [binary, "serve", "--port", "0", "--rules", RULES, "--reports", REPORTS, "--letters", LETTERS, *args]
         self.proc = subprocess.Popen(cmd, stdout=self.out, stderr=subprocess.STDOUT, cwd=cwd or ROOT, env=e)
         deadline = time.time() + 60
         self.url = None

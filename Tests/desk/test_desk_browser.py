@@ -6,6 +6,7 @@ for the same inputs and as-of date. Screenshots go to .build/desk-artifacts/.
 One browser session for the whole walk. Without Chromium or Selenium the test is skipped, except
 under CI=true, where it must run."""
 import glob
+import io
 import os
 import shutil
 import subprocess
@@ -13,9 +14,10 @@ import sys
 import tempfile
 import time
 import unittest
+import zipfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from desk_support import ARTIFACTS, FIXTURES, REPORTS, ROOT, Desk, cli, scratch_with  # noqa: E402
+from desk_support import ARTIFACTS, BIN, FIXTURES, LETTERS, REPORTS, ROOT, RULES, Desk, cli, scratch_with  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -119,6 +121,22 @@ class DeskInBrowserTest(unittest.TestCase):
             time.sleep(0.1)
         self.fail("no %s download appeared" % suffix)
 
+    def assertLetters(self, zipped, selection, fmt):
+        out = tempfile.mkdtemp(prefix="desk-test-letters-")
+        try:
+            subprocess.run([BIN, "letters", "requests.csv", *selection, "--as-of", AS_OF, "--format", fmt,
+                            "-o", os.path.join(out, "l"), "--rules", RULES, "--letters", LETTERS],
+                           cwd=self.inputs, check=True, capture_output=True)
+            expected = sorted(os.listdir(os.path.join(out, "l")))
+            with zipfile.ZipFile(io.BytesIO(zipped)) as z:
+                self.assertEqual(sorted(z.namelist()), expected)
+                self.assertTrue(expected)
+                for n in expected:
+                    with open(os.path.join(out, "l", n), "rb") as f:
+                        self.assertEqual(z.read(n), f.read(), n)
+        finally:
+            shutil.rmtree(out)
+
     def test_a_clerk_walks_through_the_desk(self):
         b, wait = self.browser, self.wait
         # The URL the command printed.
@@ -165,6 +183,20 @@ class DeskInBrowserTest(unittest.TestCase):
         self.assertEqual(b.find_element(By.CSS_SELECTOR, "pre.explain").text.strip(), explain_cli.strip())
         self.assertIn("已超期", b.page_source)
         self.shot("desk-4-explain.png")
+
+        # The letters of a decided application (from its page), and of a date range (from the
+        # results page): each file exactly as `govrules letters` writes it.
+        b.get(results + "/explain?app=2024-041")
+        before = set(os.listdir(self.downloads))
+        b.find_element(By.PARTIAL_LINK_TEXT, "下载该申请的文书").click()
+        self.assertLetters(self.downloaded(".zip", before)[1], ["--id", "2024-041"], "docx")
+        b.get(results + "/")
+        b.execute_script("document.querySelector('input[name=from]').value = '2024-12-01';"
+                         "document.querySelector('input[name=to]').value = '2024-12-31';")
+        Select(b.find_element(By.XPATH, "//form[contains(@action, 'letters.zip')]//select[@name='format']")).select_by_value("txt")
+        before = set(os.listdir(self.downloads))
+        b.find_element(By.XPATH, "//button[contains(., '制作并下载文书')]").click()
+        self.assertLetters(self.downloaded(".zip", before)[1], ["--from", "2024-12-01", "--to", "2024-12-31"], "txt")
 
         # Downloads: the classified results, byte for byte the CLI's.
         b.get(results + "/")

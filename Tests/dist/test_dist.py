@@ -60,7 +60,7 @@ class InstalledDebTest(unittest.TestCase):
         self.assertRegex(info, r"(?m)^Depends: .*liblua5\.4")
         listing = subprocess.run(["dpkg-deb", "-c", self.deb], check=True, capture_output=True, text=True).stdout
         for path in ["./usr/bin/govrules", "./usr/share/govrules/rules/policy.lua", "./usr/share/govrules/rules/steps.lua",
-                     "./usr/share/govrules/reports/", "./lib/systemd/system/govrules-desk.service",
+                     "./usr/share/govrules/reports/", "./usr/share/govrules/letters/office.lua", "./lib/systemd/system/govrules-desk.service",
                      "./usr/share/man/man1/govrules.1.gz", "./etc/default/govrules"]:
             self.assertIn(path, listing)
         for line in listing.splitlines():

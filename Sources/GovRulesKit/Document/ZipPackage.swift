@@ -3,11 +3,12 @@ import ZIPFoundation
 
 /// Writes an OPC package (.docx) as a zip in memory: the parts in the order given, each deflated,
 /// every timestamp 1980-01-01 00:00 (the earliest a zip can say), fixed permissions. The same
-/// parts therefore always give the same bytes, whenever and wherever they are written.
-enum ZipPackage {
+/// parts therefore always give the same bytes, whenever and wherever they are written. (The desk
+/// also uses it for a download of several letters.)
+public enum ZipPackage {
     static let fixedDate = Date(timeIntervalSince1970: 315_532_800)
 
-    static func write(_ parts: [(path: String, data: Data)]) throws -> Data {
+    public static func write(_ parts: [(path: String, data: Data)]) throws -> Data {
         let archive: Archive
         do {
             archive = try Archive(data: Data(), accessMode: .create)
