@@ -81,7 +81,7 @@ desk-venv:
 	@[ -x .build/desk-venv/bin/python ] || python3 -m venv .build/desk-venv
 	@.build/desk-venv/bin/python -c 'import selenium' 2>/dev/null || .build/desk-venv/bin/pip install -q 'selenium>=4.20'
 
-## bench: speed and memory on synthetic 100k- and 1M-row ledgers (release build); writes BENCHMARKS.md.
+## bench: govrules against three peers on 100k-, 1M- and 5M-row ledgers (release build); writes BENCHMARKS.md.
 ##        Never part of `make test`.  make bench BENCH_FLAGS=--quick (100k only); --profile adds a callgrind top list.
 bench: deps
 	BENCH_BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/bench.sh $(BENCH_FLAGS)
