@@ -17,12 +17,14 @@ HOLIDAYS     ?= $(firstword $(wildcard ../shared/domain/holidays.json) Tests/dat
 
 ## deps: install Lua 5.4 (headers + library) and the stock interpreter if they are missing.
 deps:
-	@if ! pkg-config --exists lua5.4 2>/dev/null || ! command -v lua5.4 >/dev/null 2>&1; then \
-	  echo "Installing liblua5.4-dev and lua5.4 with apt-get..."; \
+	@if ! pkg-config --exists lua5.4 2>/dev/null || ! command -v lua5.4 >/dev/null 2>&1 \
+	    || ! pkg-config --exists libxml-2.0 2>/dev/null || ! pkg-config --exists zlib 2>/dev/null; then \
+	  echo "Installing liblua5.4-dev, lua5.4, libxml2-dev and zlib1g-dev with apt-get..."; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblua5.4-dev lua5.4 pkg-config >/dev/null; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq liblua5.4-dev lua5.4 pkg-config libxml2-dev zlib1g-dev >/dev/null; \
 	fi
 	@pkg-config --exists lua5.4 || { echo "error: lua5.4 not found by pkg-config even after apt-get; install liblua5.4-dev"; exit 1; }
+	@pkg-config --exists libxml-2.0 || { echo "error: libxml-2.0 not found by pkg-config; install libxml2-dev"; exit 1; }
 
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
@@ -79,7 +81,7 @@ desk-venv:
 	@[ -x .build/desk-venv/bin/python ] || python3 -m venv .build/desk-venv
 	@.build/desk-venv/bin/python -c 'import selenium' 2>/dev/null || .build/desk-venv/bin/pip install -q 'selenium>=4.20'
 
-## bench: speed and memory on synthetic 100k- and 1M-row ledgers (release build); writes BENCHMARKS.md.
+## bench: govrules against three peers on 100k-, 1M- and 5M-row ledgers (release build); writes BENCHMARKS.md.
 ##        Never part of `make test`.  make bench BENCH_FLAGS=--quick (100k only); --profile adds a callgrind top list.
 bench: deps
 	BENCH_BUILD_FLAGS="$(BUILD_FLAGS)" bash scripts/bench.sh $(BENCH_FLAGS)

@@ -13,7 +13,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         // The office desk's HTTP server (govrules serve); only GovRulesDesk depends on it.
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
-        // Zip archives: the .docx report (and the .xlsx ledgers).
+        // Zip archives: the .docx report and .xlsx workbooks (read as they inflate, and written).
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
@@ -23,13 +23,21 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
+        // libxml2's push (SAX) parser, fed as the zip entry inflates: a worksheet is parsed as a
+        // stream, never loaded whole (Debian: libxml2-dev; Foundation's XMLParser on Linux is
+        // this same library, behind a String and a dictionary per element).
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         // The parts of the sandbox that must be C: the allocator, the instruction hook and
         // every call that can raise a Lua error (longjmp must never cross Swift frames).
         .target(name: "CLuaSandbox", dependencies: ["CLua"]),
         // Everything the tool does: ledger -> rules -> classification -> report.
         .target(
             name: "GovRulesKit",
-            dependencies: ["CLuaSandbox", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            dependencies: ["CLuaSandbox", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                            .product(name: "Mustache", package: "swift-mustache")],
             // Runtime exclusivity checks cost ~5% of a classify run (a thread-local lookup per
             // access on the row path). The compiler still checks what it can statically, and

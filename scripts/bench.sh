@@ -17,6 +17,8 @@
 #       rules under stock lua5.4  scripts/plain-lua-classify.lua (our rules/ through a loop; for
 #                                 comparison, up to 1,000,000 rows)
 #   - govrules bench-rules (the rules alone inside the host, rows pre-parsed).
+#   - govrules classify on the same ledger as an .xlsx workbook, --jobs 1 and 2, up to 1,000,000
+#     rows (scripts/bench-xlsx.sh).
 # Median of 3 runs by wall time (5,000,000 rows: one run). --quick measures 100,000 rows only.
 # Unless --no-callgrind, the rules' instructions a row are counted with valgrind on 20,000 rows
 # (gr_call_row inclusive, in bench-rules). Prints the tables and writes BENCHMARKS.md, keeping
@@ -58,6 +60,8 @@ while [ $# -gt 0 ]; do
 done
 
 say() { printf '== %s\n' "$*" >&2; }
+# shellcheck source=scripts/bench-xlsx.sh
+. scripts/bench-xlsx.sh
 
 # --- tools ------------------------------------------------------------------------------------
 SUDO=""
@@ -235,6 +239,8 @@ for N in $SIZES; do
     row "$(group "$N")" "rules inside the host, I/O excluded (govrules bench-rules; $MEMO)" "$(field seconds)" \
       "$(field cpu)" "$(fmt_rate "$N" "$(field seconds)")" "—"
   fi
+  # The same ledger as an .xlsx workbook, up to 1,000,000 rows (scripts/bench-xlsx.sh).
+  if [ "$N" -le 1000000 ]; then bench_xlsx "$N" "$LEDGER"; fi
 done
 
 # --- instructions a row (callgrind) -------------------------------------------------------------

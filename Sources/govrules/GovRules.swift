@@ -89,6 +89,12 @@ struct AsOfOption: ParsableArguments {
     var asOf: Day { asOfText.flatMap(CommandSupport.parseDate) ?? CommandSupport.today() }
 }
 
+/// `--sheet NAME|N`: which sheet of an .xlsx ledger to read.
+struct SheetOption: ParsableArguments {
+    @Option(help: ArgumentHelp("For .xlsx ledgers: the sheet to read, by name or 1-based number (default: the first visible sheet).", valueName: "name|N"))
+    var sheet: String?
+}
+
 /// `--jobs N`: how many Lua states work in parallel.
 struct JobsOption: ParsableArguments {
     @Option(name: [.customShort("j"), .long], help: ArgumentHelp("Lua states working in parallel on chunks of the ledger (default: the number of cores). The output is the same for any N.", valueName: "N"))
@@ -148,14 +154,16 @@ struct Classify: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Ledger CSV files (UTF-8 or GB18030; Chinese or English headers).", valueName: "ledger"))
+    @Argument(help: ArgumentHelp("Ledgers: CSV files (UTF-8 or GB18030) or .xlsx workbooks; Chinese or English headers.", valueName: "ledger"))
     var ledgers: [String]
+
+    @OptionGroup var sheetOption: SheetOption
 
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var asOfOption: AsOfOption
 
-    @Option(help: "Output format.")
-    var format: ClassifyOptions.Format = .csv
+    @Option(help: "Output format: csv, jsonl or xlsx (default: xlsx when -o names a .xlsx file, else csv).")
+    var format: ClassifyOptions.Format?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
@@ -163,8 +171,8 @@ struct Classify: ParsableCommand {
     @Flag(name: .long, help: "Write the valid rows and put each invalid row, with its reason, in FILE.rejects.csv (stderr without -o); exit status 3 if any row was rejected.")
     var keepGoing = false
 
-    @Option(name: .long, help: ArgumentHelp("Language of the result column headers: en or zh.", valueName: "en|zh"))
-    var headers: String = "en"
+    @Option(name: .long, help: ArgumentHelp("Language of the result column headers: en or zh (default en; zh, with Chinese status and step values, for xlsx).", valueName: "en|zh"))
+    var headers: String?
 
     @Flag(name: .long, help: "Start the CSV with a UTF-8 byte-order mark (for Excel on Windows).")
     var bom = false
@@ -178,18 +186,19 @@ struct Classify: ParsableCommand {
     @OptionGroup var jobsOption: JobsOption
 
     func validate() throws {
-        guard ["en", "zh"].contains(headers) else { throw ValidationError("--headers must be 'en' or 'zh'.") }
+        if let headers, !["en", "zh"].contains(headers) { throw ValidationError("--headers must be 'en' or 'zh'.") }
         if ledgers.isEmpty { throw ValidationError("Name at least one ledger file.") }
     }
 
     func run() throws {
         var o = ClassifyOptions(ledgers: ledgers, asOf: asOfOption.asOf)
+        o.sheet = sheetOption.sheet
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
-        o.format = format
+        o.format = format ?? OutputFormat.fromExtension(output, xlsx: .xlsx, otherwise: .csv)
         o.output = output
         o.keepGoing = keepGoing
-        o.chineseHeaders = headers == "zh"
+        o.chineseHeaders = (headers ?? (o.format == .xlsx ? "zh" : "en")) == "zh"
         o.bom = bom
         o.summary = summary
         o.explain = explain
@@ -212,8 +221,10 @@ struct Due: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Ledger CSV files.", valueName: "ledger"))
+    @Argument(help: ArgumentHelp("Ledgers: CSV files or .xlsx workbooks.", valueName: "ledger"))
     var ledgers: [String]
+
+    @OptionGroup var sheetOption: SheetOption
 
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var asOfOption: AsOfOption
@@ -221,8 +232,11 @@ struct Due: ParsableCommand {
     @Option(help: ArgumentHelp("Show only applications due within N working days (overdue ones included).", valueName: "N"))
     var within: Int?
 
-    @Option(help: "Output format: table (for a terminal) or csv.")
-    var format: DueOptions.Format = .table
+    @Option(help: "Output format: table (for a terminal), csv or xlsx (default: xlsx when -o names a .xlsx file, else table).")
+    var format: DueOptions.Format?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
 
     func validate() throws {
         if let w = within, w < 0 { throw ValidationError("--within must be zero or more working days.") }
@@ -230,10 +244,12 @@ struct Due: ParsableCommand {
 
     func run() throws {
         var o = DueOptions(ledgers: ledgers, asOf: asOfOption.asOf)
+        o.sheet = sheetOption.sheet
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.within = within
-        o.format = format
+        o.format = format ?? OutputFormat.fromExtension(output, xlsx: .xlsx, otherwise: .table)
+        o.output = output
         try CommandSupport.finish(DueCommand.run(o) { text in
             CommandSupport.writeOutput(text)
         })
@@ -241,6 +257,13 @@ struct Due: ParsableCommand {
 }
 
 extension ClassifyOptions.Format: ExpressibleByArgument {}
+
+/// `-o results.xlsx` chooses the workbook format unless --format says otherwise.
+enum OutputFormat {
+    static func fromExtension<F>(_ output: String?, xlsx: F, otherwise: F) -> F {
+        output.map { $0.lowercased().hasSuffix(".xlsx") } == true ? xlsx : otherwise
+    }
+}
 extension DueOptions.Format: ExpressibleByArgument {}
 
 struct RuleTest: ParsableCommand {
@@ -320,8 +343,16 @@ struct Report: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Request ledgers (the same files classify reads).", valueName: "ledger"))
+    @Argument(help: ArgumentHelp("Request ledgers (the same files classify reads: CSV or .xlsx).", valueName: "ledger"))
     var ledgers: [String] = []
+
+    @OptionGroup var sheetOption: SheetOption
+
+    @Option(name: .customLong("appeals-sheet"), help: ArgumentHelp("For an .xlsx --appeals file: the sheet to read (default: the first visible one).", valueName: "name|N"))
+    var appealsSheet: String?
+
+    @Option(name: .customLong("proactive-sheet"), help: ArgumentHelp("For an .xlsx --proactive file: the sheet to read (default: the first visible one).", valueName: "name|N"))
+    var proactiveSheet: String?
 
     @Option(help: ArgumentHelp("The report year.", valueName: "year"))
     var year: Int
@@ -381,6 +412,9 @@ struct Report: ParsableCommand {
         o.narrativeSkeleton = narrativeSkeleton
         o.appeals = appeals
         o.proactive = proactive
+        o.sheet = sheetOption.sheet
+        o.appealsSheet = appealsSheet
+        o.proactiveSheet = proactiveSheet
         o.narrative = narrative
         o.agency = agency
         o.previous = previous
@@ -409,8 +443,10 @@ struct Explain: ParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Ledger CSV files.", valueName: "ledger"))
+    @Argument(help: ArgumentHelp("Ledgers: CSV files or .xlsx workbooks.", valueName: "ledger"))
     var ledgers: [String]
+
+    @OptionGroup var sheetOption: SheetOption
 
     @Option(help: ArgumentHelp("The application's 申请编号.", valueName: "id"))
     var id: String
@@ -423,6 +459,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         var o = ExplainOptions(ledgers: ledgers, id: id, asOf: asOfOption.asOf)
+        o.sheet = sheetOption.sheet
         o.rules = ruleOptions.rules
         o.limits = ruleOptions.limits
         o.format = format

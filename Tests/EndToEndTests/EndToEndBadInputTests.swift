@@ -180,8 +180,9 @@ struct EndToEndBadInputTests {
         #expect(f.message.contains("表头"))
     }
 
+    /// A zip package named .csv is read by what it holds; this one has no workbook part.
     @Test func xlsxPassedAsCSV() throws {
-        let f = try rejected("xlsxPassedAsCSV.csv", row: nil, code: "csv-not-text")
+        let f = try rejected("xlsxPassedAsCSV.csv", row: nil, code: "xlsx-not-workbook")
         #expect(f.message.contains(".xlsx"))
         #expect(f.message.contains("CSV"))
     }

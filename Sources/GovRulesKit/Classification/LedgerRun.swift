@@ -32,7 +32,7 @@ public struct ClassifiedRow {
 public final class LedgerRun {
     public let engine: RuleEngine
     public let asOf: Day
-    let inputs: [(reader: CSVReader, map: HeaderMap)]
+    let inputs: [(reader: RecordReader, map: HeaderMap)]
     /// The output's input columns: each is a policy column (by key) or a passed-through header.
     public let unionHeader: [String]
     /// For each input, for each union column: the field index in that file, or nil.
@@ -57,22 +57,25 @@ public final class LedgerRun {
     }
     private var activityColumns: ActivityColumns?
 
-    public init(engine: RuleEngine, ledgers: [String], asOf: Day) throws {
+    /// - Parameter sheet: which sheet of a workbook ledger to read (name or 1-based number);
+    ///   nil: the first visible one.
+    public init(engine: RuleEngine, ledgers: [String], asOf: Day, sheet: String? = nil) throws {
         self.engine = engine
         self.asOf = asOf
         let policy = engine.policy
-        var inputs: [(CSVReader, HeaderMap)] = []
+        var inputs: [(RecordReader, HeaderMap)] = []
         var problems: [Diagnostic] = []
         var warnings: [Diagnostic] = []
         for path in ledgers {
             do {
-                let reader = try CSVReader(path: path)
+                let reader = try TableFile.open(path: path, sheet: sheet)
                 guard let header = try HeaderSearch.locate(in: reader, file: path, columns: policy.columns) else {
                     throw Diagnostic(code: "ledger-empty", file: path,
                         "台账文件是空的：前\(HeaderSearch.searchRows)行内应有表头（如 申请编号,收到日期,申请人类型,…）")
                 }
                 let map = try HeaderMap(header, file: path, columns: policy.columns)
-                warnings += map.warnings
+                map.columnLetters = reader.namesColumnsByLetter
+                warnings += map.warnings + reader.warnings(headerRow: header.row)
                 inputs.append((reader, map))
             } catch let d as Diagnostic {
                 problems.append(d)
@@ -87,9 +90,17 @@ public final class LedgerRun {
         var perInput: [[(Int, Int)]] = []   // (union index, field index)
         for (_, map) in inputs {
             var pairs: [(Int, Int)] = []
+            // Two passed-through columns with the same header (a merged header cell gives its
+            // text to each column it spans) are both kept: the k-th of a name matches the k-th.
+            var occurrences: [String: Int] = [:]
             for (f, h) in map.headers.enumerated() {
-                let id = map.columnOfField[f].map { "#" + policy.columns[$0].key } ?? HeaderText.normalize(h)
+                var id = map.columnOfField[f].map { "#" + policy.columns[$0].key } ?? HeaderText.normalize(h)
                 if id.isEmpty { continue }
+                if map.columnOfField[f] == nil {
+                    let k = occurrences[id, default: 0]
+                    occurrences[id] = k + 1
+                    if k > 0 { id += "\u{0}\(k)" }
+                }
                 let u: Int
                 if let existing = identity[id] { u = existing } else {
                     u = header.count
@@ -165,6 +176,13 @@ public final class LedgerRun {
         }
     }
 
+    /// What the reader found wrong with the record's cells (a workbook's #N/A, a formula never
+    /// calculated), for the columns the rules read; a passed-through column keeps what it shows.
+    func cellErrorProblems(_ record: CSVRecord, input: Int) -> [Diagnostic] {
+        let (reader, map) = inputs[input]
+        return CellErrors.problems(reader.cellErrors, record: record, map: map)
+    }
+
     /// The duplicate-id diagnostic for this record, if its 申请编号 was seen before in the run.
     func checkUniqueId(_ record: CSVRecord, input: Int, registry: inout IdRegistry) -> Diagnostic? {
         guard let f = idFields[input] else { return nil }
@@ -189,7 +207,7 @@ public final class LedgerRun {
                   reject: ([Diagnostic], CSVRecord) throws -> Void) throws {
         let map = inputs[inputIndex].map
         var problems = decoder.decode(record, map: map)
-        problems += preProblems
+        problems = CellErrors.merge(preProblems, into: problems)
         if !problems.isEmpty {
             try reject(problems, record)
             return
@@ -209,10 +227,11 @@ public final class LedgerRun {
             let policy = engine.policy
             let invalid = engine.lastInvalid().map { item -> Diagnostic in
                 let c = policy.columns.firstIndex { $0.key == item.column }
-                let header = c.map { map.writtenHeader(ofColumn: $0, columns: policy.columns) } ?? item.column
-                let value = c.flatMap { map.fieldOfColumn[$0] }.map { record.string($0).trimmed } ?? ""
+                let field = c.flatMap { map.fieldOfColumn[$0] }
+                let header = field.map { map.label(field: $0) } ?? "列“\(c.map { map.writtenHeader(ofColumn: $0, columns: policy.columns) } ?? item.column)”"
+                let value = field.map { record.string($0).trimmed } ?? ""
                 return Diagnostic(code: "rule-invalid", file: map.file, line: record.row,
-                                  "列“\(header)”的值“\(value)”：\(item.message)")
+                                  "\(header)的值“\(value)”：\(item.message)")
             }
             try reject(invalid.isEmpty ? [Diagnostic(code: "rule-invalid", file: map.file, line: record.row, "规则拒绝了这一行，但没有说明原因")] : invalid, record)
             return
@@ -285,6 +304,17 @@ public final class LedgerRun {
     }
 
     public func fileName(input: Int) -> String { inputs[input].map.file }
+
+    /// Per output input column: whether it holds a date column of the rules (in any ledger).
+    func unionColumnIsDate() -> [Bool] {
+        var isDate = [Bool](repeating: false, count: unionHeader.count)
+        for (i, input) in inputs.enumerated() {
+            for (u, f) in unionFields[i].enumerated() {
+                if let f, let c = input.map.columnOfField[f], engine.policy.columns[c].type == .date { isDate[u] = true }
+            }
+        }
+        return isDate
+    }
 
     func hasIdColumn(input: Int) -> Bool { idFields[input] != nil }
 

@@ -87,9 +87,10 @@ final class ParallelRun {
                 while let record = try input.reader.next() {
                     if record.isBlank { continue }
                     sizing.observe(record, input: inputIndex, run: run, registry: &seen)
-                    var pre = run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? []
+                    var pre = (run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? [])
+                        + run.cellErrorProblems(record, input: inputIndex)
                     var preWarning: String?
-                    if record.count != run.headerCounts[inputIndex] {
+                    if input.reader.checksRecordShape && record.count != run.headerCounts[inputIndex] {
                         let shape = run.checkShape(record, input: inputIndex, atEnd: input.reader.endedWithoutLineBreak)
                         if let p = shape.problem { pre.append(p) }
                         preWarning = shape.warning
@@ -158,8 +159,10 @@ final class ParallelRun {
                 }
                 chunk.byteEnd.append(chunk.bytes.count)
                 chunk.recordEnd.append(chunk.fieldEnd.count)
-                if let d = run.checkUniqueId(record, input: inputIndex, registry: &seen) { chunk.preProblems[index] = [d] }
-                if record.count != run.headerCounts[inputIndex] {
+                let pre = (run.checkUniqueId(record, input: inputIndex, registry: &seen).map { [$0] } ?? [])
+                    + run.cellErrorProblems(record, input: inputIndex)
+                if !pre.isEmpty { chunk.preProblems[index] = pre }
+                if input.reader.checksRecordShape && record.count != run.headerCounts[inputIndex] {
                     let shape = run.checkShape(record, input: inputIndex, atEnd: input.reader.endedWithoutLineBreak)
                     if let p = shape.problem { chunk.preProblems[index, default: []].append(p) }
                     if let w = shape.warning { chunk.preWarnings[index] = w }

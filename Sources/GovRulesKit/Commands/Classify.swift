@@ -2,8 +2,10 @@ import Foundation
 /// `govrules classify`: every ledger row through the rules, the input columns followed by the
 /// result columns, as CSV or JSON lines.
 public struct ClassifyOptions: Sendable {
-    public enum Format: String, Sendable, CaseIterable { case csv, jsonl }
+    public enum Format: String, Sendable, CaseIterable { case csv, jsonl, xlsx }
     public var ledgers: [String]
+    /// A workbook ledger's sheet (name or 1-based number); nil: the first visible one.
+    public var sheet: String?
     public var rules: String?
     public var asOf: Day
     public var format: Format = .csv
@@ -78,6 +80,8 @@ public enum ClassifyCommand {
         /// a writer into `out`, merged in input order.
         let writer: CSVWriter
         lazy var rejectWriter = CSVWriter(sink: rejects)
+        /// .xlsx rows, written in input order at merge (the sheet numbers its rows).
+        var xlsxRows: [[XLSXWriter.Cell]] = []
         var counts: [Int]
         /// Of `counts`, the open applications (no 办结日期).
         var openCounts: [Int]
@@ -95,7 +99,12 @@ public enum ClassifyCommand {
         }
     }
 
-    public static func run(_ o: ClassifyOptions) -> CommandOutcome {
+    public static func run(_ o: ClassifyOptions) -> CommandOutcome { run(o, sink: nil) }
+
+    /// - Parameter given: where the output goes instead of `o.output` or standard output (for a
+    ///   caller such as a web page offering the results as a download, e.g. with `format = .xlsx`);
+    ///   committed on success, abandoned on failure.
+    public static func run(_ o: ClassifyOptions, sink given: OutputSink?) -> CommandOutcome {
         var o = o
         // `-o -` and `-o /dev/stdout` mean standard output, as it is.
         if let path = o.output, OutputFile.isStandardOutput(path) { o.output = nil }
@@ -107,7 +116,11 @@ public enum ClassifyCommand {
             try OutputGuard.check(outputs: o.output.map { [$0, rejectsPath(for: $0)] } ?? [],
                                   standardOutput: o.output == nil,
                                   inputs: o.ledgers.map { OutputGuard.Input($0, role: "台账") } + OutputGuard.inputs(of: folder))
-            if let path = o.output {
+            if let given {
+                sink = given
+            } else if o.format == .xlsx && o.output == nil && isatty(STDOUT_FILENO) != 0 {
+                throw Diagnostic(code: "output-binary", "xlsx 工作簿不能显示在终端上；请用 -o 指定文件，如 -o 分类结果.xlsx")
+            } else if let path = o.output {
                 // A rejects file is only written when rows are rejected; its leftovers go anyway.
                 TemporaryFiles.removeAbandoned(of: rejectsPath(for: path))
                 sink = try OutputFile.open(path: path)
@@ -124,12 +137,18 @@ public enum ClassifyCommand {
         }
         do {
             let engine = try RuleEngine(folder: folder, limits: o.limits)
-            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf, sheet: o.sheet)
             var engines = [engine]
             while engines.count < max(1, o.jobs) { engines.append(try RuleEngine(folder: folder, limits: o.limits)) }
             let policy = engine.policy
             let fields = ResultFields(policy: policy, chinese: o.chineseHeaders && o.format == .csv)
             let writer = CSVWriter(sink: sink, bom: o.bom)
+            let xlsx: XLSXWriter? = o.format == .xlsx
+                ? try XLSXWriter(sink: sink, sheetName: o.chineseHeaders ? "分类结果" : "results",
+                                 header: run.unionHeader + ResultColumn.allCases.map { o.chineseHeaders ? $0.chinese : $0.rawValue }
+                                    + (o.explain ? [o.chineseHeaders ? "决定依据" : "explain"] : []))
+                : nil
+            let xlsxCells = XLSXResultCells(run: run, fields: fields, chinese: o.chineseHeaders, explain: o.explain)
             if o.format == .csv {
                 for h in run.unionHeader { try writer.writeField(h) }
                 for c in ResultColumn.allCases { try writer.writeField(o.chineseHeaders ? c.chinese : c.rawValue) }
@@ -176,6 +195,8 @@ public enum ClassifyCommand {
                         try writeCSVResult(row, fields, part.writer, explain: explain)
                     case .jsonl:
                         try part.out.writeJSONLine(row, fields, explain: explain)
+                    case .xlsx:
+                        part.xlsxRows.append(xlsxCells.cells(row, record, input: input))
                     }
                 },
                 reject: { problems, record, input, part in
@@ -228,6 +249,7 @@ public enum ClassifyCommand {
                     if rejected.isEmpty || keepGoing {
                         try writer.flush()
                         try part.out.bytes.withUnsafeBytes { try sink.write($0) }
+                        for r in part.xlsxRows { try xlsx?.writeRow(r) }
                     }
                     if keepGoing, let rw = rejectWriter {
                         try rw.flush()
@@ -256,7 +278,7 @@ public enum ClassifyCommand {
                 outcome.report = "共有 \(rejectedRows) 行有错误，未写出任何结果。改正后重新运行；或加 --keep-going 先写出有效行，把错误行另存为 .rejects.csv。\n"
                 return outcome
             }
-            try writer.commit()
+            if let xlsx { try xlsx.commit() } else { try writer.commit() }
             try rejectWriter?.commit()
             committed = true
             // A rejects file left by an earlier run would describe rows this run did not reject.
@@ -356,5 +378,52 @@ extension OutputSink {
         if explain { s += ", \"explain\": \(JSONText.quote(f.stepExplanation(r)))" }
         s += "}\n"
         try write(s)
+    }
+}
+
+/// One classified row as .xlsx cells: the input's columns (dates the rules read become date
+/// cells), then the result columns; statuses and steps in Chinese when `chinese`, as
+/// `--headers zh` writes them in CSV.
+struct XLSXResultCells {
+    let run: LedgerRun
+    let fields: ResultFields
+    let chinese: Bool
+    let explain: Bool
+    /// Per union column: whether it is a date column of the rules.
+    let isDate: [Bool]
+
+    init(run: LedgerRun, fields: ResultFields, chinese: Bool, explain: Bool) {
+        self.run = run
+        self.fields = fields
+        self.chinese = chinese
+        self.explain = explain
+        isDate = run.unionColumnIsDate()
+    }
+
+    func cells(_ row: ClassifiedRow, _ record: CSVRecord, input: Int) -> [XLSXWriter.Cell] {
+        var cells: [XLSXWriter.Cell] = []
+        let policy = fields.policy
+        for (u, f) in run.unionFields[input].enumerated() {
+            guard let f else { cells.append(.empty); continue }
+            if isDate[u], let d = record.withField(f, { ValueParser.date($0) }) {
+                cells.append(.date(d))
+            } else {
+                cells.append(.text(record.string(f)))
+            }
+        }
+        let r = row.result
+        let o = policy.outcomes[r.outcome]
+        cells.append(.text(o.key))
+        cells.append(.text(o.label))
+        cells.append(.text(fields.basisJoined[r.outcome]))
+        cells.append(row.recorded.map { .text(policy.outcomes[$0].key) } ?? .empty)
+        cells.append(r.regime.map { .text(String($0)) } ?? .empty)
+        for d in [r.start, r.due, r.finalDue] { cells.append(d.map { .date($0) } ?? .empty) }
+        cells.append(r.status.map { .text(chinese ? $0.chinese : $0.key) } ?? .empty)
+        cells.append(.text(row.warnings.joined(separator: "；")))
+        let step = r.step >= 0 && r.step < policy.steps.count ? policy.steps[r.step] : nil
+        cells.append(step.map { .text(chinese ? $0.title : $0.id) } ?? .empty)
+        if explain { cells.append(.text(fields.stepExplanation(r))) }
+        return cells
     }
 }

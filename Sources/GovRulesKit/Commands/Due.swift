@@ -1,12 +1,17 @@
+import Foundation
 /// `govrules due`: the open applications with their final due date and the working days left,
 /// soonest first, for the clerk's morning look at what is about to be late.
 public struct DueOptions: Sendable {
-    public enum Format: String, Sendable, CaseIterable { case table, csv }
+    public enum Format: String, Sendable, CaseIterable { case table, csv, xlsx }
     public var ledgers: [String]
+    /// A workbook ledger's sheet (name or 1-based number); nil: the first visible one.
+    public var sheet: String?
     public var rules: String?
     public var asOf: Day
     public var within: Int?
     public var format: Format = .table
+    /// Write to this file (atomically) instead of standard output.
+    public var output: String?
     public var limits = SandboxLimits()
     public init(ledgers: [String], asOf: Day) {
         self.ledgers = ledgers
@@ -31,14 +36,62 @@ public enum DueCommand {
         var sortDaysLeft: Int? { daysLeft ?? provisional?.daysLeft }
     }
 
-    public static func run(_ o: DueOptions, write: (String) -> Void) -> CommandOutcome {
+    public static func run(_ o: DueOptions, write: (String) -> Void) -> CommandOutcome { run(o, sink: nil, write: write) }
+
+    /// - Parameter given: where the output goes instead of `o.output` or `write` (for a caller
+    ///   such as a web page offering the list as a download, e.g. with `format = .xlsx`);
+    ///   committed on success, abandoned on failure.
+    public static func run(_ o: DueOptions, sink given: OutputSink?, write: (String) -> Void) -> CommandOutcome {
         let (entries, outcome) = list(o)
         guard let entries else { return outcome }
-        switch o.format {
-        case .csv: write(csv(entries))
-        case .table: write(table(entries, asOf: o.asOf, within: o.within))
+        do {
+            let text: String
+            switch o.format {
+            case .csv: text = csv(entries)
+            case .table: text = table(entries, asOf: o.asOf, within: o.within)
+            case .xlsx:
+                let sink: OutputSink
+                if let given { sink = given } else if let path = o.output { sink = try OutputFile.open(path: path) } else {
+                    guard isatty(STDOUT_FILENO) == 0 else {
+                        throw Diagnostic(code: "output-binary", "xlsx 工作簿不能显示在终端上；请用 -o 指定文件，如 -o 到期情况.xlsx")
+                    }
+                    sink = try SpooledStandardOutputSink()
+                }
+                try xlsx(entries, to: sink)
+                return outcome
+            }
+            if let sink = try given ?? o.output.map({ try OutputFile.open(path: $0) }) {
+                do { try sink.write(text); try sink.commit() } catch { sink.abandon(); throw error }
+            } else {
+                write(text)
+            }
+            return outcome
+        } catch {
+            var failed = CommandOutcome.failure(error)
+            failed.diagnostics = outcome.diagnostics + failed.diagnostics
+            return failed
         }
-        return outcome
+    }
+
+    /// The list as a workbook: Chinese headers, dates as date cells, working days as numbers;
+    /// an estimate (暂定, no calendar yet) only in columns of its own, as in the CSV.
+    static func xlsx(_ entries: [Entry], to sink: OutputSink) throws {
+        let w = try XLSXWriter(sink: sink, sheetName: "到期情况",
+                               header: ["申请编号", "收到日期", "最终答复期限", "剩余工作日", "状态", "申请内容",
+                                        "暂定最终答复期限（估算）", "暂定剩余工作日（估算）", "文件", "行号"])
+        do {
+            for e in entries {
+                let provisionalDays = e.daysLeft == nil ? e.provisional?.daysLeft : nil
+                try w.writeRow([.text(e.id), .date(e.received), e.finalDue.map { .date($0) } ?? .empty,
+                                e.daysLeft.map { .integer($0) } ?? .empty, .text(statusText(e)), .text(e.subject),
+                                e.provisional?.finalDue.map { .date($0) } ?? .empty, provisionalDays.map { .integer($0) } ?? .empty,
+                                .text(e.file), .integer(e.row)])
+            }
+            try w.commit()
+        } catch {
+            w.abandon()
+            throw error
+        }
     }
 
     /// The due list as data, soonest first (what `run` prints); nil entries when the ledger has
@@ -46,7 +99,7 @@ public enum DueCommand {
     public static func list(_ o: DueOptions) -> (entries: [Entry]?, outcome: CommandOutcome) {
         do {
             let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
-            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf, sheet: o.sheet)
             let subjectColumn = engine.policy.columns.firstIndex { $0.key == "subject" }
             var entries: [Entry] = []
             var rejected: [Diagnostic] = []

@@ -7,6 +7,8 @@ public struct ExplainOptions: Sendable {
     public enum Format: String, Sendable, CaseIterable { case text, json }
     public var ledgers: [String]
     public var id: String
+    /// A workbook ledger's sheet (name or 1-based number); nil: the first visible one.
+    public var sheet: String?
     public var rules: String?
     public var asOf: Day
     public var format: Format = .text
@@ -50,7 +52,7 @@ public enum ExplainCommand {
     public static func run(_ o: ExplainOptions, write: (String) -> Void) -> CommandOutcome {
         do {
             let engine = try RuleEngine(folder: try RulesFolder.locate(o.rules), limits: o.limits)
-            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf)
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: o.asOf, sheet: o.sheet)
             guard let e = try run.explain(id: o.id) else {
                 throw Diagnostic(code: "explain-not-found",
                     "在 \(o.ledgers.joined(separator: "、")) 中找不到申请编号“\(o.id)”（请检查编号是否与台账“申请编号”列完全一致）")
@@ -269,7 +271,8 @@ extension LedgerRun {
                     return t.count == target.count && t.elementsEqual(target)
                 }
                 if !match { continue }
-                let problems = decoder.decode(record, map: map)
+                let problems = CellErrors.merge(CellErrors.problems(input.reader.cellErrors, record: record, map: map),
+                                                into: decoder.decode(record, map: map))
                 if !problems.isEmpty { throw DiagnosticList(problems) }
                 let traced = engine.explain(decoder, asOf: asOf)
                 let trace: LuaTable

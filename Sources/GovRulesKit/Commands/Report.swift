@@ -7,6 +7,10 @@ public struct ReportOptions: Sendable {
     public var year: Int
     public var appeals: String?
     public var proactive: String?
+    /// Sheets of workbook inputs (name or 1-based number); nil: the first visible one.
+    public var sheet: String?
+    public var appealsSheet: String?
+    public var proactiveSheet: String?
     public var narrative: String?
     public var agency: String?
     public var previous: String?
@@ -75,7 +79,7 @@ public enum ReportCommand {
             guard let yearEnd = Day(year: o.year, month: 12, day: 31) else {
                 throw Diagnostic(code: "report-year", "年份 \(o.year) 无效")
             }
-            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: min(yearEnd, Day(year: policy.calendarLastYear, month: 12, day: 31)!))
+            let run = try LedgerRun(engine: engine, ledgers: o.ledgers, asOf: min(yearEnd, Day(year: policy.calendarLastYear, month: 12, day: 31)!), sheet: o.sheet)
             run.collectsActivity = true
             warnings += run.warnings
             var counter = ApplicationCounter(year: o.year)
@@ -114,11 +118,11 @@ public enum ReportCommand {
 
             var appeals: [AppealCase] = []
             if let path = o.appeals {
-                warnings += try readAppeals(path, policy: policy, rulesLabel: folder.label, into: &appeals)
+                warnings += try readAppeals(path, sheet: o.appealsSheet, policy: policy, rulesLabel: folder.label, into: &appeals)
             }
             var proactive: [ProactiveCell] = []
             if let path = o.proactive {
-                warnings += try readProactive(path, policy: policy, rulesLabel: folder.label, into: &proactive)
+                warnings += try readProactive(path, sheet: o.proactiveSheet, policy: policy, rulesLabel: folder.label, into: &proactive)
             }
             let narrative = try o.narrative.map { try Narrative.load(path: $0) }
             let previous = try o.previous.map { try PreviousReport.load(path: $0) }
@@ -152,7 +156,7 @@ public enum ReportCommand {
         }
     }
 
-    static func readAppeals(_ path: String, policy: Policy, rulesLabel: String, into cases: inout [AppealCase]) throws -> [Diagnostic] {
+    static func readAppeals(_ path: String, sheet: String? = nil, policy: Policy, rulesLabel: String, into cases: inout [AppealCase]) throws -> [Diagnostic] {
         let cols = policy.appealsColumns
         guard let kindC = cols.firstIndex(where: { $0.key == "kind" }), let filedC = cols.firstIndex(where: { $0.key == "filed" }),
               let idC = cols.firstIndex(where: { $0.key == "id" }) else {
@@ -163,7 +167,7 @@ public enum ReportCommand {
         let concludedC = cols.firstIndex { $0.key == "concluded" }
         var seen: [String: Int] = [:]
         var collected: [AppealCase] = []
-        let warnings = try TableReader.read(path: path, columns: cols, policy: policy, rulesLabel: rulesLabel) { d, record in
+        let warnings = try TableReader.read(path: path, columns: cols, policy: policy, rulesLabel: rulesLabel, sheet: sheet) { d, record in
             var problems: [Diagnostic] = []
             let id = d.text(idC) ?? ""
             if let earlier = seen[id] {
@@ -192,14 +196,14 @@ public enum ReportCommand {
         return warnings
     }
 
-    static func readProactive(_ path: String, policy: Policy, rulesLabel: String, into cells: inout [ProactiveCell]) throws -> [Diagnostic] {
+    static func readProactive(_ path: String, sheet: String? = nil, policy: Policy, rulesLabel: String, into cells: inout [ProactiveCell]) throws -> [Diagnostic] {
         let cols = policy.proactiveColumns
         let idx = ["item", "row", "column", "value"].map { k in cols.firstIndex { $0.key == k } }
         guard idx.allSatisfy({ $0 != nil }) else {
             throw Diagnostic(code: "rules-schema", file: rulesLabel + "/ledger.lua", "ledger.proactive_columns 必须有 item、row、column、value 列")
         }
         var collected: [ProactiveCell] = []
-        let warnings = try TableReader.read(path: path, columns: cols, policy: policy, rulesLabel: rulesLabel) { d, record in
+        let warnings = try TableReader.read(path: path, columns: cols, policy: policy, rulesLabel: rulesLabel, sheet: sheet) { d, record in
             collected.append(ProactiveCell(item: d.text(idx[0]!) ?? "", row: d.text(idx[1]!) ?? "", column: d.text(idx[2]!) ?? "",
                                            value: d.text(idx[3]!) ?? "", file: path, line: record.row))
             return []

@@ -73,10 +73,11 @@ public enum RuleTestCommand {
             if files.isEmpty {
                 let dir = folder.url.appendingPathComponent("tests")
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-                files = names.filter { $0.hasSuffix(".csv") }.sorted().map { folder.label + "/tests/" + $0 }
+                // Workbooks too; not the lock files Excel (~$) and LibreOffice (.~lock) leave beside an open one.
+                files = names.filter { ($0.hasSuffix(".csv") || $0.hasSuffix(".xlsx")) && !$0.hasPrefix("~$") && !$0.hasPrefix(".") }.sorted().map { folder.label + "/tests/" + $0 }
                 if files.isEmpty {
                     throw Diagnostic(code: "tests-none", file: folder.label + "/tests",
-                                     "没有找到测试用例表（\(folder.label)/tests/*.csv）")
+                                     "没有找到测试用例表（\(folder.label)/tests/*.csv 或 *.xlsx）")
                 }
             }
             var cases: [RuleTestCase] = []
@@ -169,7 +170,7 @@ public enum RuleTestCommand {
     /// `warnings` receives the table's header warnings (a title row skipped, a misspelt column).
     static func runFile(_ path: String, engine: RuleEngine, only: String?, warnings: inout [Diagnostic]) throws -> [RuleTestCase] {
         let policy = engine.policy
-        let reader = try CSVReader(path: path)
+        let reader = try TableFile.open(path: path)
         guard let headerRow = try HeaderSearch.locate(in: reader, file: path, columns: policy.columns) else {
             throw Diagnostic(code: "tests-empty", file: path, "测试用例表是空的：前\(HeaderSearch.searchRows)行内应有表头")
         }
@@ -204,6 +205,7 @@ public enum RuleTestCommand {
         if !problems.isEmpty { throw DiagnosticList(problems) }
         let map = try HeaderMap(header: ledgerHeader, file: path, columns: policy.columns, headerRow: headerRow.row,
                                 warnings: headerRow.warning.map { [$0] } ?? [])
+        map.columnLetters = reader.namesColumnsByLetter
         warnings += map.warnings
         let decoder = RowDecoder(engine: engine)
         var cases: [RuleTestCase] = []
@@ -239,7 +241,8 @@ public enum RuleTestCommand {
                 c.error = "as_of 的值“\(asOfText)”不是有效日期"
                 cases.append(c); continue
             }
-            let problems = decoder.decode(record, map: map)
+            let problems = CellErrors.merge(CellErrors.problems(reader.cellErrors, record: record, map: map),
+                                            into: decoder.decode(record, map: map))
             if !problems.isEmpty {
                 c.error = problems.map(\.message).joined(separator: "；")
                 finish(&c, record); cases.append(c); continue

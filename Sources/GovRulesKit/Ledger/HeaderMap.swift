@@ -11,6 +11,8 @@ final class HeaderMap {
     let warnings: [Diagnostic]
     /// The spreadsheet row the header is on (title rows above it are skipped, see HeaderSearch).
     let headerRow: Int
+    /// Whether messages name a column by its letter as well (a workbook's columns have letters).
+    var columnLetters = false
 
     /// The header as written for a policy column (for messages), else its Chinese name.
     func writtenHeader(ofColumn c: Int, columns: [ColumnSpec]) -> String {

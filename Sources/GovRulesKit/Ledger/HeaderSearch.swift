@@ -48,8 +48,8 @@ enum HeaderSearch {
         return HeaderRow(cells: best.cells, row: best.row, warning: nil)
     }
 
-    /// The header of a CSV table; the reader is left on the first row below it.
-    static func locate(in reader: CSVReader, file: String, columns: [ColumnSpec]) throws -> HeaderRow? {
+    /// The header of a table (CSV or a workbook's sheet); the reader is left on the first row below it.
+    static func locate(in reader: RecordReader, file: String, columns: [ColumnSpec]) throws -> HeaderRow? {
         try locate(file: file, columns: columns) {
             guard let r = try reader.next() else { return nil }
             return (r.row, r.strings)

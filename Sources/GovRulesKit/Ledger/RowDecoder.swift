@@ -160,7 +160,7 @@ final class RowDecoder {
             if later < earlier {
                 let f = map.fieldOfColumn[c]!
                 problems.append(Diagnostic(code: "date-order", file: file, line: record.row,
-                    "列“\(map.headers[f])”的值“\(record.string(f).trimmed)”早于“\(map.writtenHeader(ofColumn: a, columns: columns))”（\(earlier.iso)）；\(columns[c].header)不能早于\(columns[a].header)"))
+                    "\(map.label(field: f))的值“\(record.string(f).trimmed)”早于“\(map.writtenHeader(ofColumn: a, columns: columns))”（\(earlier.iso)）；\(columns[c].header)不能早于\(columns[a].header)"))
             }
         }
         return problems
@@ -278,7 +278,7 @@ final class RowDecoder {
         case .outcome: code = "cell-decision"
         case .text: code = "cell-required"
         }
-        let shown = value.isEmpty ? "列“\(map.headers[f])”\(problem)" : "列“\(map.headers[f])”的值“\(value)”\(problem)"
+        let shown = value.isEmpty ? "\(map.label(field: f))\(problem)" : "\(map.label(field: f))的值“\(value)”\(problem)"
         return Diagnostic(code: code, file: map.file, line: record.row, "\(shown)。允许：\(allowed)")
     }
 }
