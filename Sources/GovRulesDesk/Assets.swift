@@ -80,7 +80,7 @@ enum Assets {
         function send(file) {
           error.classList.add('hidden');
           if (!/\\.(csv|xlsx)$/i.test(file.name)) {
-            fail('“' + file.name + '”不是 CSV 或 Excel（.xlsx）文件。请在 Excel 或 WPS 中把台账“另存为”CSV 后再上传。');
+            fail('“' + file.name + '”不是 CSV 或 Excel 工作簿（.xlsx）文件。请上传台账本身：Excel/WPS 的 .xlsx 工作簿，或另存为的 CSV。');
             return;
           }
           if (file.size > max) {

@@ -182,6 +182,18 @@ struct DeskHandler: HTTPHandler {
                 download(Result(catching: { try DeskJobs.classified(u, chinese: zh, settings: s) }), ctx, u,
                          name: "\(stem)-分类结果\(zh ? "" : "-en").csv", type: "text/csv; charset=utf-8")
             }
+        case (.GET, "classified.xlsx"):
+            let stem = (u.ledgerName as NSString).deletingPathExtension
+            return await Self.blocking {
+                download(Result(catching: { try DeskJobs.classifiedWorkbook(u, settings: s) }), ctx, u,
+                         name: "\(stem)-分类结果.xlsx", type: DeskJobs.xlsxType)
+            }
+        case (.GET, "due.xlsx"):
+            let stem = (u.ledgerName as NSString).deletingPathExtension
+            return await Self.blocking {
+                download(Result(catching: { try DeskJobs.dueWorkbook(u, settings: s) }), ctx, u,
+                         name: "\(stem)-到期清单-\(u.asOf.iso).xlsx", type: DeskJobs.xlsxType)
+            }
         case (.GET, "due.csv"):
             let stem = (u.ledgerName as NSString).deletingPathExtension
             return await Self.blocking {
@@ -254,11 +266,13 @@ struct DeskHandler: HTTPHandler {
         case .ok(let f): form = f
         }
         guard tokenOK(r, form) else { return csrfRefusal() }
-        guard let file = form.file("ledger") else { return fail(.badRequest, "请先选择台账文件（CSV）。") }
+        guard let file = form.file("ledger") else { return fail(.badRequest, "请先选择台账文件（CSV 或 .xlsx 工作簿）。") }
         guard file.data.count <= options.maxUploadBytes else { return fail(.payloadTooLarge, tooLargeMessage(file.data.count)) }
         let name = DeskJobs.safeName(file.fileName ?? "", fallback: "台账.csv")
-        guard name.lowercased().hasSuffix(".csv") else {
-            return fail(.unsupportedMediaType, "“\(name)”不是 CSV 文件。请在 Excel 或 WPS 中把台账“另存为”CSV（UTF-8 或 GBK 编码）后再上传。")
+        // The commands detect a workbook by its content; the extension only turns away what is
+        // plainly no ledger (a PDF, a Word file) before any work is done.
+        guard [".csv", ".xlsx"].contains(where: name.lowercased().hasSuffix) else {
+            return fail(.unsupportedMediaType, "“\(name)”不是 CSV 或 Excel 工作簿（.xlsx）文件。请上传台账本身：Excel/WPS 的 .xlsx 工作簿，或另存为的 CSV（UTF-8 或 GBK 编码）。")
         }
         var asOf = Self.today()
         if let t = form.field("as_of")?.trimmingCharacters(in: .whitespaces), !t.isEmpty {

@@ -103,6 +103,43 @@ enum DeskJobs {
         }
     }
 
+    static let xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    /// `govrules classify LEDGER --as-of D -o results.xlsx` (Chinese headers and values, the
+    /// workbook's default), the file it writes.
+    static func classifiedWorkbook(_ u: Upload, settings: DeskSettings) throws -> Result<Data, CommandProblems> {
+        try Workspace.with { w in
+            var c = ClassifyOptions(ledgers: [try w.write(u.ledger, as: u.ledgerName)], asOf: u.asOf)
+            c.rules = settings.rules
+            c.limits = settings.limits
+            c.jobs = settings.jobs
+            c.format = .xlsx
+            c.chineseHeaders = true
+            c.output = w.path + "/.classified.xlsx"
+            let outcome = ClassifyCommand.run(c)
+            guard outcome.status == 0, let data = w.read(".classified.xlsx") else { return .failure(problems(outcome, in: w)) }
+            return .success(data)
+        }
+    }
+
+    /// `govrules due LEDGER --as-of D -o due.xlsx`: the same list and workbook writer. The
+    /// workbook names each row's ledger file, so the upload's private folder is taken off that
+    /// name (the clerk sees the file they uploaded, as in the CLI's workbook).
+    static func dueWorkbook(_ u: Upload, settings: DeskSettings) throws -> Result<Data, CommandProblems> {
+        try Workspace.with { w in
+            var d = DueOptions(ledgers: [try w.write(u.ledger, as: u.ledgerName)], asOf: u.asOf)
+            d.rules = settings.rules
+            d.limits = settings.limits
+            let (listed, outcome) = DueCommand.list(d)
+            guard var entries = listed else { return .failure(problems(outcome, in: w)) }
+            for i in entries.indices { entries[i].file = w.unprefix(entries[i].file) }
+            let sink = try OutputFile.open(path: w.path + "/.due.xlsx")
+            do { try DueCommand.xlsx(entries, to: sink) } catch { sink.abandon(); throw error }
+            guard let data = w.read(".due.xlsx") else { throw DeskError.internalError("无法读取到期清单工作簿") }
+            return .success(data)
+        }
+    }
+
     /// `govrules due LEDGER --as-of D --format csv`.
     static func dueCSV(_ u: Upload, settings: DeskSettings) throws -> Result<Data, CommandProblems> {
         try Workspace.with { w in

@@ -203,8 +203,10 @@ enum Pages {
         s += """
         <h2>下载</h2>
         <div class="panel downloads">
-        <a class="button" href="\(base)classified.csv?headers=zh">分类结果（CSV，中文列名，Excel 可直接打开）</a>
+        <a class="button" href="\(base)classified.xlsx">分类结果（Excel 工作簿 .xlsx）</a>
+        <a class="button plain" href="\(base)classified.csv?headers=zh">分类结果（CSV，中文列名，Excel 可直接打开）</a>
         <a class="button plain" href="\(base)classified.csv">分类结果（CSV，英文列名，供其他程序读取）</a>
+        <a class="button plain" href="\(base)due.xlsx">到期清单（Excel 工作簿 .xlsx）</a>
         <a class="button plain" href="\(base)due.csv">到期清单（CSV）</a>
         </div>
         <h2>答复文书</h2>

@@ -10,7 +10,7 @@ import threading
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from desk_support import EXAMPLES, FIXTURES, RULES, Desk, cli, multipart, scratch_with  # noqa: E402
+from desk_support import EXAMPLES, FIXTURES, ROOT, RULES, Desk, cli, multipart, scratch_with  # noqa: E402
 
 
 def request(desk, method, path, body=None, headers=None, host=None):
@@ -74,7 +74,36 @@ class UploadLimitTest(unittest.TestCase):
             _, page = request(desk, "GET", "/")
             r, data = upload(desk, "ledger.pdf", b"%PDF-1.4", csrf_of(page))
             self.assertEqual(r.status, 415)
-            self.assertIn("不是 CSV 文件".encode(), data)
+            self.assertIn("不是 CSV 或 Excel 工作簿（.xlsx）文件".encode(), data)
+
+
+class WorkbookTest(unittest.TestCase):
+    """A clerk's .xlsx ledger goes in as it is, and the results and the due list come back as
+    workbooks: byte for byte what `govrules classify/due -o FILE.xlsx` writes."""
+
+    def test_xlsx_ledger_in_and_workbooks_out(self):
+        twin = os.path.join(ROOT, "Tests", "EndToEndTests", "Fixtures", "xlsx", "requestsTwin.xlsx")
+        with Desk() as desk:
+            _, page = request(desk, "GET", "/")
+            r, _ = upload(desk, "requestsTwin.xlsx", read(twin), csrf_of(page))
+            self.assertEqual(r.status, 303)
+            a = r.getheader("Location")
+            _, results = request(desk, "GET", a)
+            self.assertIn("台账：requestsTwin.xlsx".encode(), results)
+            self.assertNotIn("处错误".encode(), results)
+            inputs = scratch_with(twin)
+            try:
+                for route, args in (("classified.xlsx", ["classify", "requestsTwin.xlsx"]),
+                                    ("due.xlsx", ["due", "requestsTwin.xlsx"])):
+                    r, data = request(desk, "GET", a + route)
+                    self.assertEqual(r.status, 200, route)
+                    self.assertIn("spreadsheetml", r.getheader("Content-Type"))
+                    self.assertTrue(data.startswith(b"PK"), route)
+                    out = os.path.join(inputs, "cli-" + route)
+                    cli(args + ["--as-of", "2025-01-10", "-o", out], inputs)
+                    self.assertEqual(data, read(out), route + " equals the CLI's workbook")
+            finally:
+                shutil.rmtree(inputs)
 
 
 class LoginTest(unittest.TestCase):

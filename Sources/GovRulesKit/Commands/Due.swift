@@ -75,7 +75,7 @@ public enum DueCommand {
 
     /// The list as a workbook: Chinese headers, dates as date cells, working days as numbers;
     /// an estimate (暂定, no calendar yet) only in columns of its own, as in the CSV.
-    static func xlsx(_ entries: [Entry], to sink: OutputSink) throws {
+    public static func xlsx(_ entries: [Entry], to sink: OutputSink) throws {
         let w = try XLSXWriter(sink: sink, sheetName: "到期情况",
                                header: ["申请编号", "收到日期", "最终答复期限", "剩余工作日", "状态", "申请内容",
                                         "暂定最终答复期限（估算）", "暂定剩余工作日（估算）", "文件", "行号"])
