@@ -89,6 +89,20 @@ struct EndToEndOutputOverInputTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.csv").path))
     }
 
+    @Test func dueOverItsLedgerIsRefused() throws {
+        let (dir, before) = try Self.setUp("due-over-input")
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        for output in ["ledger.csv", "ledger.xlsx"] {
+            if output == "ledger.xlsx" { try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(output).path, withDestinationPath: "ledger.csv") }
+            let r = FaultRun.shell("\"$G\" due ledger.csv --rules rules --as-of 2025-01-10 -o \(output)", in: dir)
+
+            #expect(r.status == 1)
+            #expect(r.stderr.contains("error[output-is-input]: 输出文件“\(output)”就是台账“ledger.csv”"), "\(r.stderr)")
+            #expect(try Data(contentsOf: dir.appendingPathComponent("ledger.csv")) == before)
+        }
+    }
+
     @Test func reportOverItsLedgerIsRefused() throws {
         let dir = E2E.makeTempDir(prefix: "report-over-input")
         defer { try? FileManager.default.removeItem(at: dir) }

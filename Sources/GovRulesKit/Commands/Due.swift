@@ -42,6 +42,16 @@ public enum DueCommand {
     ///   such as a web page offering the list as a download, e.g. with `format = .xlsx`);
     ///   committed on success, abandoned on failure.
     public static func run(_ o: DueOptions, sink given: OutputSink?, write: (String) -> Void) -> CommandOutcome {
+        // Before anything is read: never write the list over the ledger or a rule file.
+        if given == nil {
+            do {
+                try OutputGuard.check(outputs: o.output.map { [$0] } ?? [], standardOutput: o.output == nil,
+                                      inputs: o.ledgers.map { OutputGuard.Input($0, role: "台账") }
+                                          + OutputGuard.inputs(of: try RulesFolder.locate(o.rules)))
+            } catch {
+                return .failure(error)
+            }
+        }
         let (entries, outcome) = list(o)
         guard let entries else { return outcome }
         do {
