@@ -156,9 +156,10 @@ enum E2E {
         return result
     }
 
-    /// posix_spawn in a new process group, with cwd and the three standard descriptors set.
-    private static func spawn(_ path: String, _ args: [String], directory: String,
-                              stdin: String, stdout: String, stderr: String) -> pid_t? {
+    /// posix_spawn in a new process group, with the three standard descriptors set and, when
+    /// `directory` is given, that working directory.
+    static func spawn(_ path: String, _ args: [String], directory: String?,
+                      stdin: String, stdout: String, stderr: String) -> pid_t? {
         #if canImport(Darwin)
         var actions: posix_spawn_file_actions_t? = nil
         var attributes: posix_spawnattr_t? = nil
@@ -175,18 +176,27 @@ enum E2E {
         posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        // Its own process group, default signal dispositions and an empty mask (the test
+        // process may block or ignore some), so govrules meets signals as a shell starts it.
+        var all = sigset_t()
+        sigfillset(&all)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         posix_spawnattr_setpgroup(&attributes, 0)
 
         // posix_spawn_file_actions_addchdir_np is not visible from Swift's Glibc module: change
         // directory in a shell that then execs the binary (same pid, no quoting issues).
         let shell = "/bin/sh"
-        let words = [shell, "-c", "cd \"$0\" && exec \"$@\"", directory, path] + args
+        let program = directory == nil ? path : shell
+        let words = directory.map { [shell, "-c", "cd \"$0\" && exec \"$@\"", $0, path] + args } ?? [path] + args
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
         let rc = argv.withUnsafeBufferPointer { buffer in
-            posix_spawn(&pid, shell, &actions, &attributes, buffer.baseAddress!, environ)
+            posix_spawn(&pid, program, &actions, &attributes, buffer.baseAddress!, environ)
         }
         if rc != 0 { errno = rc; return nil }
         return pid
