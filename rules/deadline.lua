@@ -68,14 +68,13 @@ end
 -- extension_days, agreed (true when final_due is the article-35 date) and, while the application
 -- is open, days_left (working days from as_of to final_due; negative when overdue; absent when
 -- as_of lies in a year with no calendar file).
+-- This runs once for every ledger row, so each cell is read once into a local, a check whose
+-- dates are absent is skipped before it is called, and the result table is built once, at the
+-- end, with the fields it has.
 local function compute(c, a, as_of)
   local received = a.received
-  local regime = regime_of(received)
+  local regime = received < REFORM_DAY and 2008 or 2019
   local rg = M.regimes[regime]
-  -- Every field the result may get, named up front (nil for now): the table is then made once at
-  -- its final size instead of growing field by field.
-  local r = { regime = regime, start = nil, due = nil, final_due = nil, status = nil, warnings = nil,
-              paused_days = nil, extension_days = nil, agreed = nil, days_left = nil, outcome = nil, step = nil }
   local warnings
 
   local ext = a.extension_days
@@ -87,68 +86,76 @@ local function compute(c, a, as_of)
   end
   if ext ~= nil then
     if a.extended == false then
-      r.invalid = { { column = "extension_days",
-        message = "“延期答复”填写为“否”，但又填写了延期工作日数；请删去其中之一" } }
-      return r
+      return { regime = regime, invalid = { { column = "extension_days",
+        message = "“延期答复”填写为“否”，但又填写了延期工作日数；请删去其中之一" } } }
     end
     if ext < 1 or ext > rg.max_extension then
-      r.invalid = { { column = "extension_days",
+      return { regime = regime, invalid = { { column = "extension_days",
         message = ("延期工作日数应为 1 至 %d（%s：延长的期限最长不得超过%d个工作日）"):format(
-          rg.max_extension, rg.article, rg.max_extension) } }
-      return r
+          rg.max_extension, rg.article, rg.max_extension) } } }
     end
   end
 
-  warnings = late(c, warnings, received, a.correction_requested, CORRECTION_NOTICE_DAYS, LATE_CORRECTION)
-  warnings = late(c, warnings, a.consult_start, a.consult_end, CONSULTATION_DAYS, LATE_CONSULTATION)
-  warnings = late(c, warnings, a.fee_notice, a.fee_paid, FEE_PAYMENT_DAYS, LATE_FEE)
-  local agreed = a.excessive == "reasonable" and a.agreed_due
-  if a.agreed_due and not agreed then
+  local correction_requested, correction_received = a.correction_requested, a.correction_received
+  local consult_start, consult_end = a.consult_start, a.consult_end
+  local fee_notice, fee_paid = a.fee_notice, a.fee_paid
+  if correction_requested then
+    warnings = late(c, warnings, received, correction_requested, CORRECTION_NOTICE_DAYS, LATE_CORRECTION)
+  end
+  if consult_start and consult_end then
+    warnings = late(c, warnings, consult_start, consult_end, CONSULTATION_DAYS, LATE_CONSULTATION)
+  end
+  if fee_notice and fee_paid then
+    warnings = late(c, warnings, fee_notice, fee_paid, FEE_PAYMENT_DAYS, LATE_FEE)
+  end
+  local agreed_due = a.agreed_due
+  local agreed = agreed_due and a.excessive == "reasonable" and agreed_due
+  if agreed_due and not agreed then
     warnings = warnings or {}
     warnings[#warnings + 1] = "填写了延迟答复期限，但“数量频次明显超过合理范围”不是“理由合理”，已忽略该期限（第三十五条）"
   end
-  r.warnings = warnings
 
   local closed = a.replied
   -- 第三十条：答复期限自收到补正的申请之日起计算；补正未收到前，期限尚未开始。
-  if a.correction_requested and not a.correction_received then
-    r.status = closed and "on_time" or "paused"
-    return r
+  if correction_requested and not correction_received then
+    return { regime = regime, status = closed and "on_time" or "paused", warnings = warnings }
   end
 
-  local start = a.correction_received or received
+  local start = correction_received or received
   local due = c.add(start, rg.days)
-  r.start, r.due = start, due
-
+  local final, paused, extension
   if agreed then
-    r.final_due = a.agreed_due
-    r.agreed = true
+    final = agreed
   else
     -- 第三十三条第三款：征求第三方和其他机关意见所需时间不计算在期限内；收费通知至缴费期间同样不计。
-    local stop = closed or as_of
-    local paused = paused_days(c, a.consult_start, a.consult_end or stop, a.fee_notice, a.fee_paid or stop)
-    local extension = 0
+    paused = 0
+    if consult_start or fee_notice then
+      local stop = closed or as_of
+      paused = paused_days(c, consult_start, consult_end or stop, fee_notice, fee_paid or stop)
+    end
+    extension = 0
     if extended or ext then extension = ext or rg.max_extension end
-    r.paused_days, r.extension_days = paused, extension
-    r.final_due = c.add(due, paused + extension)
+    final = c.add(due, paused + extension)
   end
 
-  local final = r.final_due
+  local status, days_left
   if closed then
-    r.status = closed <= final and "on_time" or "late"
-  elseif (a.consult_start and not a.consult_end) or (a.fee_notice and not a.fee_paid) then
-    r.status = "paused"
+    status = closed <= final and "on_time" or "late"
+  elseif (consult_start and not consult_end) or (fee_notice and not fee_paid) then
+    status = "paused"
   elseif as_of <= final then
-    r.status = "pending"
+    status = "pending"
   else
-    r.status = "overdue"
+    status = "overdue"
   end
   if not closed and (c.estimate or c.covers(as_of)) then
     -- Working days left until the final due date (negative: working days overdue). An as-of
     -- date in a year with no calendar file leaves them unknown (estimated in M.compute).
-    r.days_left = final >= as_of and c.count(as_of, final) or -c.count(final, as_of)
+    days_left = final >= as_of and c.count(as_of, final) or -c.count(final, as_of)
   end
-  return r
+  return { regime = regime, start = start, due = due, final_due = final, status = status,
+           warnings = warnings, paused_days = paused, extension_days = extension,
+           agreed = agreed and true or nil, days_left = days_left }
 end
 
 --- compute() with the real calendar. When the calendar lacks a year the computation needs, the

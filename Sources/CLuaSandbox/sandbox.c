@@ -93,6 +93,13 @@ struct gr_sandbox {
     int memo_hit;
     int32_t hit_outcome, hit_step;
     int memo_fn;              /* registry ref of the function whose rows the memo serves */
+    /* The reused row table (see "One row table a worker"): the function it serves, its registry
+     * ref (LUA_NOREF until the first row), its metatable's, which of its n columns it holds now,
+     * and whether a rule added a key to it on the current row. */
+    int reuse_fn, reuse_ref, reuse_mt;
+    int reuse_n;
+    unsigned char *reuse_set;
+    int reuse_dirty;
     /* Where the rules were when the current call was stopped (budget, memory, stack): "file:line"
      * of the innermost rule frame, written from the hook or the allocator into this fixed buffer
      * (no allocation there), empty when unknown. `stop` says why (GR_STOP_*). */
@@ -577,6 +584,7 @@ gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
     s->budget = instruction_budget;
     s->symbols_ref = LUA_NOREF;
     s->state_roots = s->state_excluded = LUA_NOREF;
+    s->memo_fn = s->reuse_fn = s->reuse_ref = s->reuse_mt = LUA_NOREF;
     s->L = lua_newstate(gr_alloc, s);
     if (s->L == NULL) { free(s); return NULL; }
     *(gr_sandbox **)lua_getextraspace(s->L) = s;
@@ -596,6 +604,7 @@ void gr_free(gr_sandbox *s) {
     for (int i = 0; i < s->ncov; i++) { free(s->cov[i].source); free(s->cov[i].lines); }
     free(s->cov);
     gr_memo_free(s->memo);
+    free(s->reuse_set);
     free(s->error);
     free(s);
 }
@@ -801,22 +810,95 @@ static void gr_push_value(lua_State *L, int symbols, const gr_value *v) {
     }
 }
 
+/* ---- One row table a worker ------------------------------------------------------------------
+ * Building a fresh table for every row (a table, a hash part, a new key per cell, and the garbage
+ * collector sweeping it all again) cost more than most rules spend deciding the row. For the
+ * per-row evaluator (gr_row_reuse), one table is kept and rewritten instead: each cell the row
+ * has is stored into a key that is already there, and a cell the previous row had but this one
+ * has not is set to nil. Nothing a rule does to the table can reach the next row:
+ *   - every cell is written again on every row (a rule that overwrote one is undone);
+ *   - a key a rule adds goes through __newindex, which marks the table dirty, and a dirty table
+ *     is dropped after the row (the next row gets a fresh one);
+ *   - list cells are new tables on every row;
+ *   - the metatable is protected (__metatable), so it cannot be removed or changed.
+ * The rules' pairs() sorts the keys (HostPrelude), so the hash layout earlier rows left behind
+ * cannot change an iteration order either. */
+
+static int gr_row_newindex(lua_State *L) {
+    sandbox_of(L)->reuse_dirty = 1;
+    lua_settop(L, 3);
+    lua_rawset(L, 1);
+    return 0;
+}
+
+/* The metatable, made once: __newindex, and __metatable so that it cannot be changed. */
+static void gr_row_metatable(lua_State *L, gr_sandbox *s) {
+    if (s->reuse_mt != LUA_NOREF) { lua_rawgeti(L, LUA_REGISTRYINDEX, s->reuse_mt); return; }
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, gr_row_newindex);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushvalue(L, -1);
+    s->reuse_mt = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static void gr_push_reused_row(lua_State *L, gr_sandbox *s, int symbols, const int32_t *keys,
+                               const gr_value *values, int n) {
+    /* Dirty here: an earlier attempt at this row (stopped and run again counted) added a key. */
+    if (s->reuse_ref == LUA_NOREF || s->reuse_n != n || s->reuse_dirty) {
+        unsigned char *set = realloc(s->reuse_set, n > 0 ? (size_t)n : 1);
+        if (set == NULL) luaL_error(L, "not enough memory");
+        memset(set, 0, n > 0 ? (size_t)n : 1);
+        s->reuse_set = set;
+        lua_createtable(L, 0, n);
+        gr_row_metatable(L, s);
+        lua_setmetatable(L, -2);
+        luaL_unref(L, LUA_REGISTRYINDEX, s->reuse_ref);
+        lua_pushvalue(L, -1);
+        s->reuse_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        s->reuse_n = n;
+        s->reuse_dirty = 0;
+    } else {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->reuse_ref);
+    }
+    unsigned char *set = s->reuse_set;
+    for (int i = 0; i < n; i++) {
+        const gr_value *v = &values[i];
+        if (v->kind == GR_NIL) {
+            if (!set[i]) continue;
+            set[i] = 0;
+            lua_rawgeti(L, symbols, keys[i]);
+            lua_pushnil(L);
+        } else {
+            set[i] = 1;
+            lua_rawgeti(L, symbols, keys[i]);
+            gr_push_value(L, symbols, v);
+        }
+        lua_rawset(L, -3);
+    }
+}
+
 static int gr_call_row_p(lua_State *L) {
     gr_row_job *job = (gr_row_job *)lua_touserdata(L, 1);
     gr_sandbox *s = sandbox_of(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->symbols_ref);
     int symbols = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, job->fn);
-    /* Sized for the cells the row has, not for every column: most are empty. */
-    int filled = 0;
-    for (int i = 0; i < job->n; i++) filled += job->values[i].kind != GR_NIL;
-    lua_createtable(L, 0, filled);
-    for (int i = 0; i < job->n; i++) {
-        const gr_value *v = &job->values[i];
-        if (v->kind == GR_NIL) continue;
-        lua_rawgeti(L, symbols, job->keys[i]);
-        gr_push_value(L, symbols, v);
-        lua_rawset(L, -3);
+    if (job->fn == s->reuse_fn) {
+        gr_push_reused_row(L, s, symbols, job->keys, job->values, job->n);
+    } else {
+        /* Sized for the cells the row has, not for every column: most are empty. */
+        int filled = 0;
+        for (int i = 0; i < job->n; i++) filled += job->values[i].kind != GR_NIL;
+        lua_createtable(L, 0, filled);
+        for (int i = 0; i < job->n; i++) {
+            const gr_value *v = &job->values[i];
+            if (v->kind == GR_NIL) continue;
+            lua_rawgeti(L, symbols, job->keys[i]);
+            gr_push_value(L, symbols, v);
+            lua_rawset(L, -3);
+        }
     }
     for (int i = 0; i < job->nextra; i++) lua_pushinteger(L, (lua_Integer)job->extra[i]);
     /* The memo's decision for this row (nil, nil: run the steps). */
@@ -842,6 +924,7 @@ static int gr_call_row_p(lua_State *L) {
 }
 
 static int gr_call_row_run(gr_sandbox *s, gr_row_job *jobp);
+static void gr_row_reuse_drop(gr_sandbox *s);
 
 int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
                 const int64_t *extra, int nextra, int64_t *out, int nout) {
@@ -851,6 +934,8 @@ int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *valu
     s->memo_hit = s->memo != NULL && !s->memo_off && fn == s->memo_fn &&
                   gr_memo_lookup(s->memo, values, n, &s->hit_outcome, &s->hit_step);
     int code = gr_call_row_run(s, &job);
+    /* A table a rule added keys to is not reused (a failed row may have left anything in it). */
+    if (fn == s->reuse_fn && (s->reuse_dirty || code != GR_OK)) gr_row_reuse_drop(s);
     /* A path the steps staged is stored once the row has succeeded: a failed row (an error, the
      * budget, memory) is never remembered, so it fails again the next time. */
     if (s->memo != NULL && fn == s->memo_fn) {
@@ -862,6 +947,17 @@ int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *valu
 }
 
 void gr_memo_set_function(gr_sandbox *s, int fn) { s->memo_fn = fn; }
+
+void gr_row_reuse(gr_sandbox *s, int fn) {
+    gr_row_reuse_drop(s);
+    s->reuse_fn = fn;
+}
+
+static void gr_row_reuse_drop(gr_sandbox *s) {
+    if (s->reuse_ref != LUA_NOREF) luaL_unref(s->L, LUA_REGISTRYINDEX, s->reuse_ref);
+    s->reuse_ref = LUA_NOREF;
+    s->reuse_dirty = 0;
+}
 
 static int gr_call_row_run(gr_sandbox *s, gr_row_job *jobp) {
     gr_row_job job = *jobp;

@@ -86,6 +86,10 @@ int gr_intern(gr_sandbox *s, const char *str, size_t len, int *index_out);
 int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
                 const int64_t *extra, int nextra, int64_t *out, int nout);
 
+/* Rows run through registry function `fn` reuse one table (rewritten cell by cell) instead of
+ * getting a new one each; see "One row table a worker" in sandbox.c. LUA_NOREF: none. */
+void gr_row_reuse(gr_sandbox *s, int fn);
+
 /* Calls the function in registry ref `fn` with string arguments (NULL = nil) and stores its
  * results as registry references. */
 int gr_call_strings(gr_sandbox *s, int fn, const char *const *args, const size_t *arglens, int nargs,

@@ -492,23 +492,33 @@ local function boot(entry, memo_wanted)
       r = classify(app, as_of)
     end
     if type(r) ~= "table" then error("classify 必须返回一个表", 0) end
-    local o = outcome_index[r.outcome]
-    if not o then error(("规则返回了未知的结果键“%s”"):format(safe_tostring(r.outcome)), 0) end
-    local st = r.status and status_index[r.status]
-    if r.status ~= nil and not st then
-      error(("规则返回了未知的期限状态“%s”"):format(safe_tostring(r.status)), 0)
+    -- Each field is read once: this runs for every ledger row.
+    local outcome, status = r.outcome, r.status
+    local o = outcome_index[outcome]
+    if not o then error(("规则返回了未知的结果键“%s”"):format(safe_tostring(outcome)), 0) end
+    local st
+    if status ~= nil then
+      st = status_index[status]
+      if not st then error(("规则返回了未知的期限状态“%s”"):format(safe_tostring(status)), 0) end
     end
-    last.warnings = plain_strings(r.warnings, "warnings")
-    last.invalid = plain_invalid(r.invalid)
+    local warnings, invalid = r.warnings, r.invalid
+    if warnings ~= nil then warnings = plain_strings(warnings, "warnings") end
+    if invalid ~= nil then invalid = plain_invalid(invalid) end
+    -- (Only when either is set: assigning nil to an absent field still costs a table lookup.)
+    if warnings ~= nil or last.warnings ~= nil then last.warnings = warnings end
+    if invalid ~= nil or last.invalid ~= nil then last.invalid = invalid end
     -- status no_calendar: the year whose calendar file is missing, and the estimate (暂定).
     local p = r.provisional
-    if p ~= nil and (type(p) ~= "table" or getmetatable(p) ~= nil) then
-      error("结果的 provisional 必须是 { due = …, final_due = …, days_left = … }", 0)
+    local p_due, p_final, p_left
+    if p ~= nil then
+      if type(p) ~= "table" or getmetatable(p) ~= nil then
+        error("结果的 provisional 必须是 { due = …, final_due = …, days_left = … }", 0)
+      end
+      p_due, p_final, p_left = rawget(p, "due"), rawget(p, "final_due"), rawget(p, "days_left")
     end
-    p = p or {}
     return o, step_index[r.step] or 0, r.regime, r.start, r.due, r.final_due, st,
-           last.warnings and #last.warnings or 0, last.invalid and #last.invalid or 0, r.days_left,
-           r.calendar_year, rawget(p, "due"), rawget(p, "final_due"), rawget(p, "days_left")
+           warnings and #warnings or 0, invalid and #invalid or 0, r.days_left,
+           r.calendar_year, p_due, p_final, p_left
   end
   for i = 1, #envs do freeze(envs[i]) end
   booted = true
