@@ -824,6 +824,8 @@ static void gr_push_value(lua_State *L, int symbols, const gr_value *v) {
  * The rules' pairs() sorts the keys (HostPrelude), so the hash layout earlier rows left behind
  * cannot change an iteration order either. */
 
+static void gr_row_reuse_drop(gr_sandbox *s);
+
 static int gr_row_newindex(lua_State *L) {
     sandbox_of(L)->reuse_dirty = 1;
     lua_settop(L, 3);
@@ -847,6 +849,9 @@ static void gr_push_reused_row(lua_State *L, gr_sandbox *s, int symbols, const i
                                const gr_value *values, int n) {
     /* Dirty here: an earlier attempt at this row (stopped and run again counted) added a key. */
     if (s->reuse_ref == LUA_NOREF || s->reuse_n != n || s->reuse_dirty) {
+        /* The old table is let go first: if anything below fails (the memory cap), the next
+         * attempt starts from scratch again instead of trusting a half-made table. */
+        gr_row_reuse_drop(s);
         unsigned char *set = realloc(s->reuse_set, n > 0 ? (size_t)n : 1);
         if (set == NULL) luaL_error(L, "not enough memory");
         memset(set, 0, n > 0 ? (size_t)n : 1);
@@ -854,7 +859,6 @@ static void gr_push_reused_row(lua_State *L, gr_sandbox *s, int symbols, const i
         lua_createtable(L, 0, n);
         gr_row_metatable(L, s);
         lua_setmetatable(L, -2);
-        luaL_unref(L, LUA_REGISTRYINDEX, s->reuse_ref);
         lua_pushvalue(L, -1);
         s->reuse_ref = luaL_ref(L, LUA_REGISTRYINDEX);
         s->reuse_n = n;
@@ -924,7 +928,6 @@ static int gr_call_row_p(lua_State *L) {
 }
 
 static int gr_call_row_run(gr_sandbox *s, gr_row_job *jobp);
-static void gr_row_reuse_drop(gr_sandbox *s);
 
 int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
                 const int64_t *extra, int nextra, int64_t *out, int nout) {
