@@ -100,6 +100,12 @@ struct gr_sandbox {
     int reuse_n;
     unsigned char *reuse_set;
     int reuse_dirty;
+    /* Reading a result (see there): the evaluator and what reads its result, as registry refs
+     * (LUA_NOREF until the prelude registers them); which gr_call_row function is that evaluator
+     * (LUA_NOREF: not known yet); whether the last row's result went through `finish`. */
+    int reader_eval, reader_finish, reader_outcomes, reader_statuses, reader_steps, reader_last, reader_keys;
+    int reader_fn;
+    int reader_finished;
     /* Where the rules were when the current call was stopped (budget, memory, stack): "file:line"
      * of the innermost rule frame, written from the hook or the allocator into this fixed buffer
      * (no allocation there), empty when unknown. `stop` says why (GR_STOP_*). */
@@ -585,6 +591,8 @@ gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
     s->symbols_ref = LUA_NOREF;
     s->state_roots = s->state_excluded = LUA_NOREF;
     s->memo_fn = s->reuse_fn = s->reuse_ref = s->reuse_mt = LUA_NOREF;
+    s->reader_eval = s->reader_finish = s->reader_outcomes = s->reader_statuses = LUA_NOREF;
+    s->reader_steps = s->reader_last = s->reader_keys = s->reader_fn = LUA_NOREF;
     s->L = lua_newstate(gr_alloc, s);
     if (s->L == NULL) { free(s); return NULL; }
     *(gr_sandbox **)lua_getextraspace(s->L) = s;
@@ -695,6 +703,149 @@ int gr_memo_status(const gr_sandbox *s, uint64_t *hits, uint64_t *misses, uint64
     return s->memo_off;
 }
 
+/* ---- Reading a result ---------------------------------------------------------------------------
+ * The evaluator returns the table `classify` made. Reading its fields and checking them in Lua
+ * (the prelude's `finish`) cost more per row than most of the deadline rules, so the host reads a
+ * plain result itself: a table with no metatable, no warnings, invalid or provisional, whose
+ * outcome and status are known keys. It reads the same fields as `finish` and converts them the
+ * same way; anything else (and so every error message about a result) goes through `finish`. */
+
+enum { RK_OUTCOME = 1, RK_STATUS, RK_WARNINGS, RK_INVALID, RK_PROVISIONAL, RK_STEP, RK_REGIME,
+       RK_START, RK_DUE, RK_FINAL_DUE, RK_DAYS_LEFT, RK_CALENDAR_YEAR, RK_COUNT = RK_CALENDAR_YEAR };
+static const char *const gr_result_keys[RK_COUNT] = {
+    "outcome", "status", "warnings", "invalid", "provisional", "step", "regime", "start", "due",
+    "final_due", "days_left", "calendar_year"
+};
+
+/* __gr_result_reader(evaluate, finish, outcome_index, status_index, step_index, last) */
+static int gr_result_reader_l(lua_State *L) {
+    gr_sandbox *s = sandbox_of(L);
+    luaL_checktype(L, 1, LUA_TFUNCTION);
+    luaL_checktype(L, 2, LUA_TFUNCTION);
+    for (int i = 3; i <= 6; i++) luaL_checktype(L, i, LUA_TTABLE);
+    lua_settop(L, 6);
+    int *refs[6] = { &s->reader_eval, &s->reader_finish, &s->reader_outcomes, &s->reader_statuses,
+                     &s->reader_steps, &s->reader_last };
+    for (int i = 5; i >= 0; i--) {
+        luaL_unref(L, LUA_REGISTRYINDEX, *refs[i]);
+        *refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    if (s->reader_keys == LUA_NOREF) {
+        lua_createtable(L, RK_COUNT, 0);
+        for (int i = 0; i < RK_COUNT; i++) {
+            lua_pushstring(L, gr_result_keys[i]);
+            lua_rawseti(L, -2, i + 1);
+        }
+        s->reader_keys = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    s->reader_fn = LUA_NOREF;
+    s->reader_finished = 0;
+    return 0;
+}
+
+/* Raises the error for a result field that is not an integer: `pos` is its position among the
+ * evaluator's results (3 regime, 4 start, ...), the value is at `idx`. */
+static int gr_result_not_integer(lua_State *L, int pos, int idx) {
+    static const char *const names[15] = {
+        NULL, "outcome", "step", "regime", "start", "due", "final_due", "status", "warnings", "invalid",
+        "days_left", "calendar_year", "provisional.due", "provisional.final_due", "provisional.days_left"
+    };
+    const char *name = pos >= 1 && pos <= 14 ? names[pos] : "?";
+    char shown[96];
+    int t = lua_type(L, idx);
+    if (t == LUA_TSTRING || t == LUA_TNUMBER) {
+        size_t len = 0;
+        const char *text = t == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
+        if (t == LUA_TNUMBER) snprintf(shown, sizeof shown, "%.14g", (double)lua_tonumber(L, idx));
+        else {
+            size_t cut = len > 60 ? 60 : len;   /* at a character boundary: text is UTF-8 */
+            while (cut > 0 && cut < len && ((unsigned char)text[cut] & 0xC0) == 0x80) cut--;
+            snprintf(shown, sizeof shown, "字符串“%.*s%s”", (int)cut, text, cut < len ? "…" : "");
+        }
+    } else {
+        snprintf(shown, sizeof shown, "%s", luaL_typename(L, idx));
+    }
+    return luaL_error(L, "classify 的结果中 %s 必须是整数或 nil（日期以 1970-01-01 起的日数表示，如 calendar.day(\"2024-01-02\")），实际是 %s",
+                      name, shown);
+}
+
+/* Pushes r[key] (raw: a plain result has no metatable). */
+static int gr_result_field(lua_State *L, int r, int keys, int key) {
+    lua_rawgeti(L, keys, key);
+    return lua_rawget(L, r);
+}
+
+/* The integer in r[key] (GR_NONE for nil), converted as lua_tointegerx does for any result;
+ * `pos` is the result's position for the error message, as when `finish` returns it. */
+static int64_t gr_result_int(lua_State *L, int r, int keys, int key, int pos) {
+    int64_t out = GR_NONE;
+    if (gr_result_field(L, r, keys, key) != LUA_TNIL) {
+        int isint = 0;
+        lua_Integer v = lua_tointegerx(L, -1, &isint);
+        if (!isint) gr_result_not_integer(L, pos, -1);
+        out = (int64_t)v;
+    }
+    lua_pop(L, 1);
+    return out;
+}
+
+/* The result at the top of the stack into out[0..13]; 0 when it is not plain (left in place). */
+static int gr_read_plain_result(lua_State *L, gr_sandbox *s, int64_t *out) {
+    int r = lua_gettop(L);
+    if (lua_type(L, r) != LUA_TTABLE) return 0;
+    if (lua_getmetatable(L, r)) { lua_pop(L, 1); return 0; }
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_keys);
+    int keys = lua_gettop(L);
+    if (gr_result_field(L, r, keys, RK_WARNINGS) != LUA_TNIL ||
+        gr_result_field(L, r, keys, RK_INVALID) != LUA_TNIL ||
+        gr_result_field(L, r, keys, RK_PROVISIONAL) != LUA_TNIL) { lua_settop(L, r); return 0; }
+    lua_settop(L, keys);
+    /* outcome and status: known keys, by position (nil status: none). */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_outcomes);
+    gr_result_field(L, r, keys, RK_OUTCOME);
+    if (lua_rawget(L, -2) != LUA_TNUMBER || !lua_isinteger(L, -1)) { lua_settop(L, r); return 0; }
+    int64_t outcome = lua_tointeger(L, -1);
+    lua_settop(L, keys);
+    int64_t status = GR_NONE;
+    if (gr_result_field(L, r, keys, RK_STATUS) != LUA_TNIL) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_statuses);
+        lua_insert(L, -2);
+        if (lua_rawget(L, -2) != LUA_TNUMBER || !lua_isinteger(L, -1)) { lua_settop(L, r); return 0; }
+        status = lua_tointeger(L, -1);
+    }
+    lua_settop(L, keys);
+    /* step_index[r.step] or 0 (an index by nil or NaN finds nothing, as in Lua). */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_steps);
+    gr_result_field(L, r, keys, RK_STEP);
+    int64_t step = 0;
+    /* (Reading with a nil or NaN key finds nothing, as in Lua. step_index holds positions.) */
+    if (lua_rawget(L, -2) != LUA_TNIL) step = lua_tointeger(L, -1);
+    lua_settop(L, keys);
+    out[0] = outcome;
+    out[1] = step;
+    out[2] = gr_result_int(L, r, keys, RK_REGIME, 3);
+    out[3] = gr_result_int(L, r, keys, RK_START, 4);
+    out[4] = gr_result_int(L, r, keys, RK_DUE, 5);
+    out[5] = gr_result_int(L, r, keys, RK_FINAL_DUE, 6);
+    out[6] = status;
+    out[7] = 0;
+    out[8] = 0;
+    out[9] = gr_result_int(L, r, keys, RK_DAYS_LEFT, 10);
+    out[10] = gr_result_int(L, r, keys, RK_CALENDAR_YEAR, 11);
+    out[11] = out[12] = out[13] = GR_NONE;
+    /* The last row's messages are gone, as `finish` would have left them. */
+    if (s->reader_finished) {
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_last);
+        lua_pushnil(L);
+        lua_setfield(L, -2, "warnings");
+        lua_pushnil(L);
+        lua_setfield(L, -2, "invalid");
+        s->reader_finished = 0;
+    }
+    lua_settop(L, r - 1);
+    return 1;
+}
+
 static int gr_open_libs_p(lua_State *L) {
     luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
     luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
@@ -712,6 +863,7 @@ static int gr_open_libs_p(lua_State *L) {
     lua_register(L, "__gr_state_setup", gr_state_setup_l);
     lua_register(L, "__gr_state_fingerprint", gr_state_fingerprint_l);
     lua_register(L, "__gr_memo_stage", gr_memo_stage_l);
+    lua_register(L, "__gr_result_reader", gr_result_reader_l);
     gr_push_workdays(L);
     lua_setglobal(L, "__gr_workdays");
     return 0;
@@ -883,6 +1035,18 @@ static void gr_push_reused_row(lua_State *L, gr_sandbox *s, int symbols, const i
     }
 }
 
+/* Whether registry function `fn` (pushed at `idx`) is the evaluator whose result the host reads
+ * (remembered after the first look: refs do not change while they are held). */
+static int gr_is_evaluator(lua_State *L, gr_sandbox *s, int fn, int idx) {
+    if (s->reader_eval == LUA_NOREF) return 0;
+    if (s->reader_fn != LUA_NOREF) return fn == s->reader_fn;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_eval);
+    int same = lua_rawequal(L, -1, idx);
+    lua_pop(L, 1);
+    if (same) s->reader_fn = fn;
+    return same;
+}
+
 static int gr_call_row_p(lua_State *L) {
     gr_row_job *job = (gr_row_job *)lua_touserdata(L, 1);
     gr_sandbox *s = sandbox_of(L);
@@ -914,14 +1078,27 @@ static int gr_call_row_p(lua_State *L) {
         lua_pushnil(L);
     }
     if (s->memo) gr_memo_begin_row(s->memo);
-    lua_call(L, 3 + job->nextra, job->nout);
+    if (job->nout == 14 && gr_is_evaluator(L, s, job->fn, symbols + 1)) {
+        lua_call(L, 3 + job->nextra, 1);
+        if (gr_read_plain_result(L, s, job->out)) return 0;
+        /* Not plain: `finish` reads it (and raises whatever is wrong with it). */
+        lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_finish);
+        lua_insert(L, -2);
+        s->reader_finished = 1;
+        lua_call(L, 1, job->nout);
+    } else {
+        lua_call(L, 3 + job->nextra, job->nout);
+    }
     int first = lua_gettop(L) - job->nout + 1;
     for (int i = 0; i < job->nout; i++) {
         int idx = first + i;
         if (lua_isnil(L, idx)) { job->out[i] = GR_NONE; continue; }
         int isint = 0;
         lua_Integer v = lua_tointegerx(L, idx, &isint);
-        if (!isint) return luaL_error(L, "host driver returned a non-integer result #%d", i + 1);
+        if (!isint) {
+            if (job->nout == 14) return gr_result_not_integer(L, i + 1, idx);
+            return luaL_error(L, "host driver returned a non-integer result #%d", i + 1);
+        }
         job->out[i] = (int64_t)v;
     }
     return 0;

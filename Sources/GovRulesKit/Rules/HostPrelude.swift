@@ -22,6 +22,9 @@ local sort, concat = table.sort, table.concat
 -- _G before any rule file runs.
 local state_setup, state_fingerprint, memo_stage = __gr_state_setup, __gr_state_fingerprint, __gr_memo_stage
 __gr_state_setup, __gr_state_fingerprint, __gr_memo_stage = nil, nil, nil
+-- And the one that tells the host how to read a row's result (sandbox.c, "Reading a result").
+local result_reader = __gr_result_reader
+__gr_result_reader = nil
 -- Working-day counting (workdays.c): calendar.lua defines the working days once, while loading.
 local workdays = __gr_workdays
 __gr_workdays = nil
@@ -491,8 +494,15 @@ local function boot(entry, memo_wanted)
     else
       r = classify(app, as_of)
     end
+    return r
+  end
+  -- The result as the host reads it: outcome and step positions, regime, start, due, final_due,
+  -- status position, warning and invalid counts, days_left, calendar_year and the provisional
+  -- due, final_due, days_left. The host reads a plain result (a table with no metatable, no
+  -- warnings, invalid or provisional, known outcome and status) itself, field by field, as this
+  -- would; everything else comes here, and every error about a result is raised here.
+  local function finish(r)
     if type(r) ~= "table" then error("classify 必须返回一个表", 0) end
-    -- Each field is read once: this runs for every ledger row.
     local outcome, status = r.outcome, r.status
     local o = outcome_index[outcome]
     if not o then error(("规则返回了未知的结果键“%s”"):format(safe_tostring(outcome)), 0) end
@@ -504,9 +514,7 @@ local function boot(entry, memo_wanted)
     local warnings, invalid = r.warnings, r.invalid
     if warnings ~= nil then warnings = plain_strings(warnings, "warnings") end
     if invalid ~= nil then invalid = plain_invalid(invalid) end
-    -- (Only when either is set: assigning nil to an absent field still costs a table lookup.)
-    if warnings ~= nil or last.warnings ~= nil then last.warnings = warnings end
-    if invalid ~= nil or last.invalid ~= nil then last.invalid = invalid end
+    last.warnings, last.invalid = warnings, invalid
     -- status no_calendar: the year whose calendar file is missing, and the estimate (暂定).
     local p = r.provisional
     local p_due, p_final, p_left
@@ -520,6 +528,7 @@ local function boot(entry, memo_wanted)
            warnings and #warnings or 0, invalid and #invalid or 0, r.days_left,
            r.calendar_year, p_due, p_final, p_left
   end
+  result_reader(evaluate, finish, outcome_index, status_index, step_index, last)
   for i = 1, #envs do freeze(envs[i]) end
   booted = true
   -- What the state fingerprint walks: everything the steps can reach through their upvalues,
