@@ -73,7 +73,7 @@ end
 -- end, with the fields it has.
 local function compute(c, a, as_of)
   local received = a.received
-  local regime = received < REFORM_DAY and 2008 or 2019
+  local regime = regime_of(received)
   local rg = M.regimes[regime]
   local warnings
 

@@ -269,7 +269,6 @@ if [ "$CALLGRIND" = 1 ] && command -v valgrind >/dev/null; then
     IR=$(sed -n 's/.*Collected : \([0-9]*\).*/\1/p' "$TMP/vg")
     ROWS=$(awk '{print $2}' <<<"$CGLINE")
     R[cg,$mode]=$(awk -v i="$IR" -v r="$ROWS" 'BEGIN{ if (r > 0) printf "%.0f", i / r; else print "n/a" }')
-    R[cg,${mode}_rows]=$rows
     R[cg,${mode}_misses]=$(sed -n 's/.*memo-misses \([0-9]*\).*/\1/p' <<<"$CGLINE")
   done
   CG_NOTE="$(group "${R[cg,memo]}") instructions a row with the memo ($(group "$CG_ROWS") rows, $(group "${R[cg,memo_misses]:-0}") new paths), $(group "${R[cg,no-memo]}") with --no-memo ($(group "$CG_PLAIN_ROWS") rows)"

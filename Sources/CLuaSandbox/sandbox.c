@@ -93,18 +93,18 @@ struct gr_sandbox {
     int memo_hit;
     int32_t hit_outcome, hit_step;
     int memo_fn;              /* registry ref of the function whose rows the memo serves */
-    /* The reused row table (see "One row table a worker"): the function it serves, its registry
-     * ref (LUA_NOREF until the first row), its metatable's, which of its n columns it holds now,
-     * and whether a rule added a key to it on the current row. */
-    int reuse_fn, reuse_ref, reuse_mt;
+    /* The per-row evaluator (gr_set_evaluator): its rows reuse one row table (see "One row table
+     * a worker") and their results are read by the host (see "Reading a result"). The table's
+     * registry ref (LUA_NOREF until the first row), its metatable's, which of its n columns it
+     * holds now, and whether a rule added a key to it on the current row. */
+    int eval_fn;
+    int reuse_ref, reuse_mt;
     int reuse_n;
     unsigned char *reuse_set;
     int reuse_dirty;
-    /* Reading a result (see there): the evaluator and what reads its result, as registry refs
-     * (LUA_NOREF until the prelude registers them); which gr_call_row function is that evaluator
-     * (LUA_NOREF: not known yet); whether the last row's result went through `finish`. */
-    int reader_eval, reader_finish, reader_outcomes, reader_statuses, reader_steps, reader_last, reader_keys;
-    int reader_fn;
+    /* Reading a result: what the prelude registered (LUA_NOREF until then), as registry refs, and
+     * whether the last row's result went through `finish`. */
+    int reader_finish, reader_outcomes, reader_statuses, reader_steps, reader_last, reader_keys;
     int reader_finished;
     /* Where the rules were when the current call was stopped (budget, memory, stack): "file:line"
      * of the innermost rule frame, written from the hook or the allocator into this fixed buffer
@@ -590,9 +590,9 @@ gr_sandbox *gr_new(size_t memory_limit, int64_t instruction_budget) {
     s->budget = instruction_budget;
     s->symbols_ref = LUA_NOREF;
     s->state_roots = s->state_excluded = LUA_NOREF;
-    s->memo_fn = s->reuse_fn = s->reuse_ref = s->reuse_mt = LUA_NOREF;
-    s->reader_eval = s->reader_finish = s->reader_outcomes = s->reader_statuses = LUA_NOREF;
-    s->reader_steps = s->reader_last = s->reader_keys = s->reader_fn = LUA_NOREF;
+    s->memo_fn = s->eval_fn = s->reuse_ref = s->reuse_mt = LUA_NOREF;
+    s->reader_finish = s->reader_outcomes = s->reader_statuses = LUA_NOREF;
+    s->reader_steps = s->reader_last = s->reader_keys = LUA_NOREF;
     s->L = lua_newstate(gr_alloc, s);
     if (s->L == NULL) { free(s); return NULL; }
     *(gr_sandbox **)lua_getextraspace(s->L) = s;
@@ -710,6 +710,8 @@ int gr_memo_status(const gr_sandbox *s, uint64_t *hits, uint64_t *misses, uint64
  * outcome and status are known keys. It reads the same fields as `finish` and converts them the
  * same way; anything else (and so every error message about a result) goes through `finish`. */
 
+#define GR_EVAL_RESULTS 14   /* what the evaluator's result becomes (see `finish` in the prelude) */
+
 enum { RK_OUTCOME = 1, RK_STATUS, RK_WARNINGS, RK_INVALID, RK_PROVISIONAL, RK_STEP, RK_REGIME,
        RK_START, RK_DUE, RK_FINAL_DUE, RK_DAYS_LEFT, RK_CALENDAR_YEAR, RK_COUNT = RK_CALENDAR_YEAR };
 static const char *const gr_result_keys[RK_COUNT] = {
@@ -717,16 +719,15 @@ static const char *const gr_result_keys[RK_COUNT] = {
     "final_due", "days_left", "calendar_year"
 };
 
-/* __gr_result_reader(evaluate, finish, outcome_index, status_index, step_index, last) */
+/* __gr_result_reader(finish, outcome_index, status_index, step_index, last) */
 static int gr_result_reader_l(lua_State *L) {
     gr_sandbox *s = sandbox_of(L);
     luaL_checktype(L, 1, LUA_TFUNCTION);
-    luaL_checktype(L, 2, LUA_TFUNCTION);
-    for (int i = 3; i <= 6; i++) luaL_checktype(L, i, LUA_TTABLE);
-    lua_settop(L, 6);
-    int *refs[6] = { &s->reader_eval, &s->reader_finish, &s->reader_outcomes, &s->reader_statuses,
-                     &s->reader_steps, &s->reader_last };
-    for (int i = 5; i >= 0; i--) {
+    for (int i = 2; i <= 5; i++) luaL_checktype(L, i, LUA_TTABLE);
+    lua_settop(L, 5);
+    int *refs[5] = { &s->reader_finish, &s->reader_outcomes, &s->reader_statuses, &s->reader_steps,
+                     &s->reader_last };
+    for (int i = 4; i >= 0; i--) {
         luaL_unref(L, LUA_REGISTRYINDEX, *refs[i]);
         *refs[i] = luaL_ref(L, LUA_REGISTRYINDEX);
     }
@@ -738,7 +739,6 @@ static int gr_result_reader_l(lua_State *L) {
         }
         s->reader_keys = luaL_ref(L, LUA_REGISTRYINDEX);
     }
-    s->reader_fn = LUA_NOREF;
     s->reader_finished = 0;
     return 0;
 }
@@ -746,11 +746,11 @@ static int gr_result_reader_l(lua_State *L) {
 /* Raises the error for a result field that is not an integer: `pos` is its position among the
  * evaluator's results (3 regime, 4 start, ...), the value is at `idx`. */
 static int gr_result_not_integer(lua_State *L, int pos, int idx) {
-    static const char *const names[15] = {
+    static const char *const names[GR_EVAL_RESULTS + 1] = {
         NULL, "outcome", "step", "regime", "start", "due", "final_due", "status", "warnings", "invalid",
         "days_left", "calendar_year", "provisional.due", "provisional.final_due", "provisional.days_left"
     };
-    const char *name = pos >= 1 && pos <= 14 ? names[pos] : "?";
+    const char *name = pos >= 1 && pos <= GR_EVAL_RESULTS ? names[pos] : "?";
     char shown[96];
     int t = lua_type(L, idx);
     if (t == LUA_TSTRING || t == LUA_TNUMBER) {
@@ -775,16 +775,20 @@ static int gr_result_field(lua_State *L, int r, int keys, int key) {
     return lua_rawget(L, r);
 }
 
-/* The integer in r[key] (GR_NONE for nil), converted as lua_tointegerx does for any result;
- * `pos` is the result's position for the error message, as when `finish` returns it. */
+/* The evaluator's result number `pos` (its position among what `finish` returns), at `idx`: an
+ * integer as lua_tointegerx converts it, GR_NONE for nil; anything else raises. */
+static int64_t gr_result_integer(lua_State *L, int idx, int pos) {
+    if (lua_isnil(L, idx)) return GR_NONE;
+    int isint = 0;
+    lua_Integer v = lua_tointegerx(L, idx, &isint);
+    if (!isint) gr_result_not_integer(L, pos, idx);
+    return (int64_t)v;
+}
+
+/* r[key] as result number `pos`. */
 static int64_t gr_result_int(lua_State *L, int r, int keys, int key, int pos) {
-    int64_t out = GR_NONE;
-    if (gr_result_field(L, r, keys, key) != LUA_TNIL) {
-        int isint = 0;
-        lua_Integer v = lua_tointegerx(L, -1, &isint);
-        if (!isint) gr_result_not_integer(L, pos, -1);
-        out = (int64_t)v;
-    }
+    gr_result_field(L, r, keys, key);
+    int64_t out = gr_result_integer(L, -1, pos);
     lua_pop(L, 1);
     return out;
 }
@@ -814,11 +818,10 @@ static int gr_read_plain_result(lua_State *L, gr_sandbox *s, int64_t *out) {
         status = lua_tointeger(L, -1);
     }
     lua_settop(L, keys);
-    /* step_index[r.step] or 0 (an index by nil or NaN finds nothing, as in Lua). */
+    /* step_index[r.step] or 0 (reading with a nil or NaN key finds nothing, as in Lua). */
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_steps);
     gr_result_field(L, r, keys, RK_STEP);
     int64_t step = 0;
-    /* (Reading with a nil or NaN key finds nothing, as in Lua. step_index holds positions.) */
     if (lua_rawget(L, -2) != LUA_TNIL) step = lua_tointeger(L, -1);
     lua_settop(L, keys);
     out[0] = outcome;
@@ -965,7 +968,7 @@ static void gr_push_value(lua_State *L, int symbols, const gr_value *v) {
 /* ---- One row table a worker ------------------------------------------------------------------
  * Building a fresh table for every row (a table, a hash part, a new key per cell, and the garbage
  * collector sweeping it all again) cost more than most rules spend deciding the row. For the
- * per-row evaluator (gr_row_reuse), one table is kept and rewritten instead: each cell the row
+ * per-row evaluator (gr_set_evaluator), one table is kept and rewritten instead: each cell the row
  * has is stored into a key that is already there, and a cell the previous row had but this one
  * has not is set to nil. Nothing a rule does to the table can reach the next row:
  *   - every cell is written again on every row (a rule that overwrote one is undone);
@@ -1035,25 +1038,14 @@ static void gr_push_reused_row(lua_State *L, gr_sandbox *s, int symbols, const i
     }
 }
 
-/* Whether registry function `fn` (pushed at `idx`) is the evaluator whose result the host reads
- * (remembered after the first look: refs do not change while they are held). */
-static int gr_is_evaluator(lua_State *L, gr_sandbox *s, int fn, int idx) {
-    if (s->reader_eval == LUA_NOREF) return 0;
-    if (s->reader_fn != LUA_NOREF) return fn == s->reader_fn;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, s->reader_eval);
-    int same = lua_rawequal(L, -1, idx);
-    lua_pop(L, 1);
-    if (same) s->reader_fn = fn;
-    return same;
-}
-
 static int gr_call_row_p(lua_State *L) {
     gr_row_job *job = (gr_row_job *)lua_touserdata(L, 1);
     gr_sandbox *s = sandbox_of(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, s->symbols_ref);
     int symbols = lua_gettop(L);
     lua_rawgeti(L, LUA_REGISTRYINDEX, job->fn);
-    if (job->fn == s->reuse_fn) {
+    int evaluator = job->fn == s->eval_fn && s->reader_finish != LUA_NOREF && job->nout == GR_EVAL_RESULTS;
+    if (evaluator) {
         gr_push_reused_row(L, s, symbols, job->keys, job->values, job->n);
     } else {
         /* Sized for the cells the row has, not for every column: most are empty. */
@@ -1078,7 +1070,7 @@ static int gr_call_row_p(lua_State *L) {
         lua_pushnil(L);
     }
     if (s->memo) gr_memo_begin_row(s->memo);
-    if (job->nout == 14 && gr_is_evaluator(L, s, job->fn, symbols + 1)) {
+    if (evaluator) {
         lua_call(L, 3 + job->nextra, 1);
         if (gr_read_plain_result(L, s, job->out)) return 0;
         /* Not plain: `finish` reads it (and raises whatever is wrong with it). */
@@ -1092,13 +1084,11 @@ static int gr_call_row_p(lua_State *L) {
     int first = lua_gettop(L) - job->nout + 1;
     for (int i = 0; i < job->nout; i++) {
         int idx = first + i;
+        if (evaluator) { job->out[i] = gr_result_integer(L, idx, i + 1); continue; }
         if (lua_isnil(L, idx)) { job->out[i] = GR_NONE; continue; }
         int isint = 0;
         lua_Integer v = lua_tointegerx(L, idx, &isint);
-        if (!isint) {
-            if (job->nout == 14) return gr_result_not_integer(L, i + 1, idx);
-            return luaL_error(L, "host driver returned a non-integer result #%d", i + 1);
-        }
+        if (!isint) return luaL_error(L, "host driver returned a non-integer result #%d", i + 1);
         job->out[i] = (int64_t)v;
     }
     return 0;
@@ -1115,7 +1105,7 @@ int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *valu
                   gr_memo_lookup(s->memo, values, n, &s->hit_outcome, &s->hit_step);
     int code = gr_call_row_run(s, &job);
     /* A table a rule added keys to is not reused (a failed row may have left anything in it). */
-    if (fn == s->reuse_fn && (s->reuse_dirty || code != GR_OK)) gr_row_reuse_drop(s);
+    if (fn == s->eval_fn && (s->reuse_dirty || code != GR_OK)) gr_row_reuse_drop(s);
     /* A path the steps staged is stored once the row has succeeded: a failed row (an error, the
      * budget, memory) is never remembered, so it fails again the next time. */
     if (s->memo != NULL && fn == s->memo_fn) {
@@ -1128,9 +1118,9 @@ int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *valu
 
 void gr_memo_set_function(gr_sandbox *s, int fn) { s->memo_fn = fn; }
 
-void gr_row_reuse(gr_sandbox *s, int fn) {
+void gr_set_evaluator(gr_sandbox *s, int fn) {
     gr_row_reuse_drop(s);
-    s->reuse_fn = fn;
+    s->eval_fn = fn;
 }
 
 static void gr_row_reuse_drop(gr_sandbox *s) {

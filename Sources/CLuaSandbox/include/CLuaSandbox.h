@@ -86,9 +86,11 @@ int gr_intern(gr_sandbox *s, const char *str, size_t len, int *index_out);
 int gr_call_row(gr_sandbox *s, int fn, const int32_t *keys, const gr_value *values, int n,
                 const int64_t *extra, int nextra, int64_t *out, int nout);
 
-/* Rows run through registry function `fn` reuse one table (rewritten cell by cell) instead of
- * getting a new one each; see "One row table a worker" in sandbox.c. LUA_NOREF: none. */
-void gr_row_reuse(gr_sandbox *s, int fn);
+/* Registry function `fn` is the per-row evaluator (called with 14 results): its rows reuse one
+ * table, rewritten cell by cell, instead of getting a new one each, and the host reads its
+ * result (the prelude's `finish` when it is not plain). See "One row table a worker" and
+ * "Reading a result" in sandbox.c. LUA_NOREF: none. */
+void gr_set_evaluator(gr_sandbox *s, int fn);
 
 /* Calls the function in registry ref `fn` with string arguments (NULL = nil) and stores its
  * results as registry references. */

@@ -528,7 +528,7 @@ local function boot(entry, memo_wanted)
            warnings and #warnings or 0, invalid and #invalid or 0, r.days_left,
            r.calendar_year, p_due, p_final, p_left
   end
-  result_reader(evaluate, finish, outcome_index, status_index, step_index, last)
+  result_reader(finish, outcome_index, status_index, step_index, last)
   for i = 1, #envs do freeze(envs[i]) end
   booted = true
   -- What the state fingerprint walks: everything the steps can reach through their upvalues,

@@ -153,7 +153,7 @@ public final class RuleEngine {
         lastRef = refs[2]
         explainRef = refs[3]
         probeRef = refs[4]
-        gr_row_reuse(lua.box, evaluateRef)
+        gr_set_evaluator(lua.box, evaluateRef)
         if limits.memo && !coverage && gr_memo_enable(lua.box, max(1, limits.memoNodes)) != 0 {
             gr_memo_set_function(lua.box, evaluateRef)
         }
